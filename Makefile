@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine:
+#   make crawl   crawl the bundled offline portal into output/portal.jsonl
+#   make test    lint, type-check and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: crawl test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+crawl: $(STAMP)
+	mkdir -p output
+	$(BIN)/scrapy crawl portal -a start_urls=http://www.qsportal.test/ \
+		-s REPLAY_DIR=fixtures/portal -O output/portal.jsonl:jsonlines
+	@echo "Records: $$(wc -l < output/portal.jsonl) in output/portal.jsonl"
+
+lint: $(STAMP)
+	$(BIN)/ruff check crawler tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

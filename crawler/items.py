@@ -1,0 +1,57 @@
+"""The article record: one JSON Lines line per article, the contract with downstream users.
+
+``schema/article.schema.json`` states the same contract as JSON Schema; the tests validate
+every produced record against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+
+class Image(TypedDict):
+    url: str  #: absolute URL of the image
+    caption: str | None  #: the caption printed under it, null when none
+
+
+class Attachment(TypedDict):
+    url: str  #: absolute URL of the file (pdf, doc, xls, zip, ...), never fetched
+    title: str  #: the link text, or the file name when the link has no text
+
+
+class RelatedLink(TypedDict):
+    url: str  #: absolute, canonical URL of the linked article
+    title: str  #: full title when the page gives it (link title), else the text as shown
+    date: str | None  #: ``YYYY-MM-DD`` shown beside the link, null when none
+
+
+@dataclass
+class Article:
+    """One article, however many pages or URLs it was reached by. Field order is output order."""
+
+    #: Canonical article URL (first page of a multi-page article, ``<link rel=canonical>`` when
+    #: on the allowed hosts); the key by which an article is written once.
+    url: str
+    #: The full headline; never a list's shortened title nor the ``<title>`` site suffix.
+    title: str | None = None
+    #: ISO 8601: ``2007-08-23T10:12:00+08:00`` when the page shows a time, ``2007-08-23`` when
+    #: it shows a day only; null when the page shows no publication date.
+    published_at: str | None = None
+    #: The publication date text exactly as shown (``2007年08月23日 10:12``); null when none.
+    published_at_raw: str | None = None
+    source: str | None = None  #: 来源: the publishing organisation or outlet; null when none
+    author: str | None = None  #: 作者 / 记者; null when none
+    editor: str | None = None  #: 责任编辑, usually printed at the end of the body; null when none
+    channel: str | None = None  #: the section the article belongs to (质检要闻); null when unknown
+    #: Body paragraphs in order, each once, whitespace-normalised, without editor lines,
+    #: widgets, captions or attachment lines.
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)  #: body images with captions
+    attachments: list[Attachment] = field(default_factory=list)  #: linked files in the body
+    related: list[RelatedLink] = field(default_factory=list)  #: 相关新闻 and the like, page order
+    #: URLs of the pages the body was read from, in order (more than one for 分页 articles).
+    pages: list[str] = field(default_factory=list)
+    #: Which extraction layer produced each field: ``template``, ``metadata`` or ``generic``.
+    extracted_by: dict[str, str] = field(default_factory=dict)
+    fetched_at: str | None = None  #: ISO 8601 UTC time of the fetch of the first page

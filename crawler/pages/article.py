@@ -1,0 +1,409 @@
+"""The article page: one record's fields from one page, by template rules, metadata, then
+the generic layer. Pure: (url, bytes, headers) in, fields out; no requests, no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+from posixpath import dirname
+from urllib.parse import urlsplit
+
+from crawler.items import Article, Attachment, Image, RelatedLink
+from crawler.pages.generic import (
+    HEADER_LINES,
+    HeaderFields,
+    Headline,
+    body_container,
+    find_headline,
+    header_text,
+    inside,
+    line_points,
+    parse_header,
+    similarity,
+)
+from crawler.pages.lines import Line, page_lines
+from crawler.pages.markers import (
+    ATTACHMENT_LINE_RE,
+    BREADCRUMB_RE,
+    CRUMB_SEPARATOR_RE,
+    DELETED_RE,
+    EDITOR_LINE_RE,
+    IMAGE_EXTENSIONS,
+    LABEL_RE,
+    NOT_A_CHANNEL,
+    PAGE_PARAM_RE,
+    PUNCT_RE,
+    RELATED_HEADING_RE,
+    SENTENCE_END_RE,
+    SOURCE_LINE_RE,
+    WIDGET_RE,
+    extension,
+    is_binary,
+    looks_like_article_url,
+)
+from crawler.pages.metadata import Metadata, read_metadata
+from crawler.pages.templates import template_body
+from crawler.processors import canonical_url, day_of, find_date, host_of
+
+if TYPE_CHECKING:
+    from crawler.pages.document import Document
+
+MAX_PARAGRAPHS = 2000  # per page: a bound on what a hostile page can make a record hold
+MAX_LINKS = 200  # related links, images, attachments per page
+MAX_CAPTION = 60
+_SPLIT_PAGE_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,3})\.(?P<ext>s?html?|php|aspx?|jsp)$", re.I)
+
+
+def is_page_link(url: str) -> bool:
+    """Whether a link may lead to another web page (http(s), not a file, not a script).
+
+    >>> is_page_link("javascript:void(0)"), is_page_link("http://a.cn/f.pdf")
+    (False, False)
+    >>> is_page_link("http://a.cn/zlxw/t20230728_1.html")
+    True
+    """
+    return url.startswith(("http://", "https://")) and not is_binary(url)
+
+
+@dataclass
+class Body:
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    editor: str | None = None
+    source: str | None = None
+
+
+class ArticlePage:
+    """Fields of one article page. Each property is computed once, from one parsed tree."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.url = document.url
+        self.lines: list[Line] = page_lines(document.root, document.url)
+
+    # --- layers ------------------------------------------------------------------------
+
+    @cached_property
+    def metadata(self) -> Metadata:
+        return read_metadata(self.document)
+
+    @cached_property
+    def _body_lines(self) -> tuple[str, list[int]]:
+        """(layer, indices of the lines of the body block)."""
+        found = template_body(self.document.root)
+        if found:
+            indices = inside(self.lines, found[1])
+            if any(line_points(self.lines[i]) for i in indices):
+                return "template", indices
+        container = body_container(self.lines)
+        if container is None:
+            return "generic", []
+        return "generic", inside(self.lines, container)
+
+    @property
+    def template_matched(self) -> bool:
+        return self._body_lines[0] == "template"
+
+    @cached_property
+    def body_start(self) -> int:
+        """Index of the first line of real body text (after any headline and header inside
+        the body block)."""
+        indices = self._body_lines[1]
+        for i in indices:
+            line = self.lines[i]
+            if line_points(line) and PUNCT_RE.search(line.text) and not is_header_like(line.text) \
+                    and similarity(line.text, self.document.title_tag) < 0.6:
+                return i
+        return indices[0] if indices else len(self.lines)
+
+    @cached_property
+    def headline(self) -> Headline | None:
+        return find_headline(self.lines, self.document.title_tag, self.body_start)
+
+    @cached_property
+    def header_indices(self) -> list[int]:
+        """Lines of the header block: the non-empty lines between headline and body, and
+        labelled lines just above the headline; above the body when no headline line."""
+        lines, stop = self.lines, self.body_start
+        if self.headline is None or self.headline.index < 0:
+            return [i for i in range(max(0, stop - 30), stop)
+                    if is_header_like(lines[i].text)][-HEADER_LINES:]
+        top = self.headline.index
+        after = [i for i in range(top + 1, stop) if is_header_like(lines[i].text)][:HEADER_LINES]
+        above = [i for i in range(max(0, top - 8), top) if lines[i].text][-2:]
+        return after + [i for i in above if LABEL_RE.search(lines[i].text)
+                        or _is_bare_date(lines[i].text)]
+
+    @cached_property
+    def header(self) -> HeaderFields:
+        return parse_header(header_text([self.lines[i] for i in self.header_indices]))
+
+    @cached_property
+    def related_indices(self) -> list[int]:
+        """Lines of 相关新闻-like lists: a heading line, then the link lines that follow it."""
+        found: list[int] = []
+        for i, line in enumerate(self.lines):
+            lead = line.text
+            if line.anchors:
+                lead = line.text.split(line.anchors[0].text, 1)[0] if line.anchors[0].text else ""
+            if not (lead and len(lead) <= 16 and RELATED_HEADING_RE.match(lead)):
+                continue
+            found.append(i)
+            for j in range(i + 1, min(len(self.lines), i + 1 + MAX_LINKS)):
+                following = self.lines[j]
+                if following.anchors:
+                    found.append(j)
+                elif len(following.text) <= 14 and (not following.text
+                                                    or find_date(following.text)):
+                    found.append(j)  # a date or blank printed on a line of its own
+                else:
+                    break
+        return found
+
+    # --- fields ------------------------------------------------------------------------
+
+    @cached_property
+    def body(self) -> Body:
+        body = Body()
+        skip = set(self.related_indices) | set(self.header_indices)
+        if self.headline and self.headline.index >= 0:
+            skip.add(self.headline.index)
+        title_key = self.title or ""
+        last_image_line = -2
+        indices = self._body_lines[1]
+        # The editor line often closes the body just outside the body block.
+        after = [i for i in range(indices[-1] + 1, min(len(self.lines), indices[-1] + 4))
+                 if EDITOR_LINE_RE.search(self.lines[i].text)] if indices else []
+        for i in indices + after:
+            line = self.lines[i]
+            text = line.text
+            if i in skip or i < self.body_start and not (line.images or i - last_image_line == 1):
+                continue
+            for url, alt in line.images[:MAX_LINKS]:
+                if extension(url) in IMAGE_EXTENSIONS or not extension(url):
+                    body.images.append({"url": url, "caption": alt or None})
+                    last_image_line = i
+            files = [a for a in line.anchors if is_binary(a.url)]
+            for anchor in files:
+                name = anchor.text or urlsplit(anchor.url).path.rsplit("/", 1)[-1]
+                body.attachments.append({"url": anchor.url, "title": name})
+            if not text:
+                continue
+            if files and (ATTACHMENT_LINE_RE.match(text) or line.link_ratio > 0.5):
+                continue
+            if match := EDITOR_LINE_RE.search(text):
+                body.editor = match.group("name").strip()
+                text = text[: match.start()].strip()
+                if not text:
+                    continue
+            if match := SOURCE_LINE_RE.match(text):
+                body.source = body.source or match.group("name").strip()
+                continue
+            if len(text) < 40 and WIDGET_RE.search(text) or line.link_ratio > 0.6:
+                continue
+            if text == title_key or _is_bare_date(text):
+                continue
+            if (i - last_image_line <= 1 and len(text) <= MAX_CAPTION and body.images
+                    and not SENTENCE_END_RE.search(text)):
+                body.images[-1]["caption"] = text
+                continue
+            body.paragraphs.append(text)
+            if len(body.paragraphs) >= MAX_PARAGRAPHS:
+                break
+        body.images = body.images[:MAX_LINKS]
+        body.attachments = body.attachments[:MAX_LINKS]
+        return body
+
+    @cached_property
+    def title(self) -> str | None:
+        if self.headline and self.headline.index >= 0:
+            return self.headline.text
+        return self.metadata.title or (self.headline.text if self.headline else None)
+
+    @cached_property
+    def related(self) -> list[RelatedLink]:
+        links: list[RelatedLink] = []
+        for i in self.related_indices:
+            for anchor in self.lines[i].anchors:
+                if not is_page_link(anchor.url) or not anchor.text:
+                    continue
+                title = anchor.text
+                shown = title.rstrip("…. ")
+                if anchor.title and len(anchor.title) > len(shown) and \
+                        anchor.title.startswith(shown[:4]):
+                    title = anchor.title
+                links.append({"url": canonical_url(anchor.url), "title": title,
+                              "date": day_of(anchor.after)})
+        return links[:MAX_LINKS]
+
+    @cached_property
+    def channel(self) -> str | None:
+        for line in self.lines[: self.body_start]:
+            if BREADCRUMB_RE.search(line.text) or (
+                len(line.anchors) >= 2 and CRUMB_SEPARATOR_RE.search(line.text)
+                and line.anchors[0].text in NOT_A_CHANNEL
+            ):
+                crumbs = [a.text for a in line.anchors if a.text and a.text not in NOT_A_CHANNEL]
+                if crumbs:
+                    return crumbs[-1]
+        return None
+
+    @cached_property
+    def nav_channel(self) -> str | None:
+        """The navigation link whose folder holds this article (``/dfdt/`` for
+        ``/dfdt/show.php?id=3``): channels are folders on most CMSs. Deepest folder wins."""
+        own = urlsplit(self.url)
+        own_dir = dirname(own.path).rstrip("/") + "/"
+        best: tuple[int, str] | None = None
+        for line in self.lines:
+            for anchor in line.anchors:
+                target = urlsplit(anchor.url)
+                folder = dirname(target.path).rstrip("/") + "/"
+                if (target.netloc == own.netloc and folder != "/" and own_dir.startswith(folder)
+                        and 2 <= len(anchor.text) <= 10 and anchor.text not in NOT_A_CHANNEL
+                        and not looks_like_article_url(anchor.url)
+                        and (best is None or len(folder) > best[0])):
+                    best = (len(folder), anchor.text)
+        return best[1] if best else None
+
+    @cached_property
+    def canonical(self) -> str:
+        """The article's URL: its canonical link when that stays on the same host."""
+        declared = self.metadata.canonical
+        if declared and declared.startswith(("http://", "https://")) \
+                and host_of(declared) == host_of(self.url) \
+                and urlsplit(canonical_url(declared)).path.strip("/"):  # not "every page is home"
+            return canonical_url(declared)
+        return canonical_url(self.url)
+
+    # --- page structure ----------------------------------------------------------------
+
+    @cached_property
+    def split_pages(self) -> list[str]:
+        """Other pages of a 分页 article (``stem_2.htm`` ...), in page order; [] when single."""
+        own = urlsplit(self.url)
+        stem, _, ext = own.path.rpartition("/")[2].rpartition(".")
+        current = _SPLIT_PAGE_RE.match(own.path.rpartition("/")[2])
+        numbered: dict[int, str] = {}
+        for line in self.lines:
+            for anchor in line.anchors:
+                target = urlsplit(anchor.url)
+                if target.netloc != own.netloc or dirname(target.path) != dirname(own.path):
+                    continue
+                name = target.path.rpartition("/")[2]
+                match = _SPLIT_PAGE_RE.match(name)
+                if match and match.group("stem") == stem and match.group("ext") == ext:
+                    numbered[int(match.group("n"))] = canonical_url(anchor.url)
+                elif (target.path == own.path and target.query != own.query
+                      and (page := PAGE_PARAM_RE.search(target.query))):
+                    numbered[int(page.group(1))] = canonical_url(anchor.url)
+        if current is None and not own.query:
+            return [numbered[n] for n in sorted(numbered)]
+        return [url for n, url in sorted(numbered.items()) if url != canonical_url(self.url)]
+
+    @cached_property
+    def first_page(self) -> str | None:
+        """For page N>1 of a 分页 article, the URL of page 1 when the page links to it."""
+        own = urlsplit(self.url)
+        match = _SPLIT_PAGE_RE.match(own.path.rpartition("/")[2])
+        if not match:
+            return None
+        first = f"{match.group('stem')}.{match.group('ext')}"
+        for line in self.lines:
+            for anchor in line.anchors:
+                target = urlsplit(anchor.url)
+                if target.netloc == own.netloc and target.path.rpartition("/")[2] == first \
+                        and dirname(target.path) == dirname(own.path):
+                    return canonical_url(anchor.url)
+        return None
+
+    @property
+    def deleted(self) -> bool:
+        """A 200 page that says the article was removed (该信息已删除)."""
+        text = " ".join(self.body.paragraphs) or " ".join(ln.text for ln in self.lines[:80])
+        return len(text) < 300 and bool(DELETED_RE.search(text))
+
+    @cached_property
+    def body_links(self) -> int:
+        """Headline links standing between paragraphs of the body block: many of them make
+        the "body" a list of article summaries (related lists excluded)."""
+        related = set(self.related_indices)
+        kinds = []
+        for i in self._body_lines[1]:
+            line = self.lines[i]
+            if i in related:
+                continue
+            if any(len(a.text) >= 5 and is_page_link(a.url) for a in line.anchors):
+                kinds.append("L")
+            elif line_points(line):
+                kinds.append("P")
+        text = "".join(kinds)
+        return len(re.findall(r"(?<=P)L+(?=P)", text))
+
+    @property
+    def body_chars(self) -> int:
+        return sum(len(p) for p in self.body.paragraphs)
+
+    # --- the record ----------------------------------------------------------------------
+
+    def to_article(self, *, channel: str | None = None, fetched_at: str | None = None) -> Article:
+        """The record of this page alone; ``channel`` is the list's name when the page has none."""
+        header, meta, body = self.header, self.metadata, self.body
+        layers: dict[str, str] = {}
+
+        def pick(name: str, *candidates: tuple[str, object]) -> object:
+            for layer, value in candidates:
+                if value:
+                    layers[name] = layer
+                    return value
+            return None
+
+        date = header.date or meta.date
+        layers_title = "generic" if self.headline and self.headline.index >= 0 else "metadata"
+        if self.title:
+            layers["title"] = layers_title
+        if body.paragraphs:
+            layers["paragraphs"] = self._body_lines[0]
+        if date:
+            layers["published_at"] = "generic" if header.date else "metadata"
+        article = Article(
+            url=self.canonical,
+            title=self.title,
+            published_at=date.iso if date else None,
+            published_at_raw=date.raw if date else None,
+            source=pick("source", ("generic", header.source), ("generic", body.source),
+                        ("metadata", meta.source)),  # type: ignore[arg-type]
+            author=pick("author", ("generic", header.author), ("metadata", meta.author)),  # type: ignore[arg-type]
+            editor=pick("editor", ("generic", body.editor), ("generic", header.editor)),  # type: ignore[arg-type]
+            channel=pick("channel", ("generic", self.channel), ("metadata", meta.channel),
+                         ("generic", self.nav_channel), ("crawl", channel)),  # type: ignore[arg-type]
+            paragraphs=list(body.paragraphs),
+            images=list(body.images),
+            attachments=list(body.attachments),
+            related=list(self.related),
+            pages=[canonical_url(self.url)],
+            extracted_by=layers,
+            fetched_at=fetched_at,
+        )
+        return article
+
+
+def is_header_like(text: str) -> bool:
+    """Whether a line reads like an article header line (labelled fields or a date).
+
+    >>> is_header_like("2005-04-05 06:40更新 来源：转载文章"), is_header_like("8月22日，国家质检总局要求各级质检部门")
+    (True, False)
+    """
+    return len(text) < 120 and bool(LABEL_RE.search(text) or find_date(text))
+
+
+def _is_bare_date(text: str) -> bool:
+    parsed = find_date(text)
+    if not parsed:
+        return False
+    rest = LABEL_RE.sub("", text.replace(parsed.raw, ""))
+    return len(rest.strip(" ()（）[]【】:：|")) <= 4
+

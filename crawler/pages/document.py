@@ -1,0 +1,165 @@
+"""Decoding a response body and parsing it once into the lxml tree every page layer shares."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+
+from crawler.processors import normalize_space
+
+# GB2312 and GBK pages routinely use characters only GB18030 (their superset) defines.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+              "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs",
+              "iso-8859-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
+_SNIFF_ORDER = ("utf-8", "gb18030", "big5hkscs")
+# Pages wrapped in a CleanEval-style container: <text id="URL" title="..." encoding="gb2312">.
+_WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
+_DROP_TAGS = ("title", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+              "select", "textarea", "button", "input")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        canonical = codecs.lookup(name.strip().lower()).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(canonical, canonical)
+
+
+def _errors(text: str) -> int:
+    return text.count("\ufffd")
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode page bytes as a browser would, GB2312/GBK read as GB18030. Returns (text, codec).
+
+    Order: BOM; bytes that are strictly valid UTF-8; the Content-Type charset, the in-page
+    declaration, then a sniff, where a declared charset that does not fit the bytes
+    (undecodable sequences) loses to one that does.
+
+    >>> decode_html("质量".encode("gbk"))
+    ('质量', 'gb18030')
+    >>> decode_html("质量".encode("gbk"), "text/html; charset=utf-8")
+    ('质量', 'gb18030')
+    >>> decode_html(b'<meta charset="gb2312">' + "兴市".encode("gbk"))[1]
+    'gb18030'
+    """
+    bom, bom_bytes = read_bom(body)
+    if bom:
+        codec = _codec(bom) or "utf-8"
+        return body[len(bom_bytes or b""):].decode(codec, "replace"), codec
+    try:  # strictly valid UTF-8 with non-ASCII text is UTF-8 whatever the page claims
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    head = body[:4096]
+    wrapper = _WRAPPER_RE.match(head)
+    declared = [
+        _codec(http_content_type_encoding(content_type) if content_type else None),
+        _codec(wrapper.group(1).decode("ascii", "replace") if wrapper else None),
+        _codec(html_body_declared_encoding(head)),
+    ]
+    candidates = [c for c in declared if c] + [c for c in _SNIFF_ORDER if c not in declared]
+    best: tuple[int, str, str] | None = None
+    for codec in candidates:
+        text = body.decode(codec, "replace")
+        errors = _errors(text)
+        if errors == 0:
+            return text, codec
+        if best is None or errors < best[0]:
+            best = (errors, text, codec)
+    assert best is not None
+    return best[1], best[2]
+
+
+@dataclass
+class Document:
+    """One fetched page: its URL, decoded text and parsed tree (built once, lazily)."""
+
+    url: str
+    text: str
+    encoding: str = "utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_bytes(cls, url: str, body: bytes, headers: dict[str, str] | None = None) -> Document:
+        headers = {k.lower(): v for k, v in (headers or {}).items()}
+        text, encoding = decode_html(body, headers.get("content-type"))
+        return cls(url=url, text=text, encoding=encoding, headers=headers)
+
+    @cached_property
+    def raw_root(self) -> lxml.html.HtmlElement:
+        """The whole tree, scripts included (pagers are drawn by scripts)."""
+        text = self.text.replace("\x00", "")
+        if not text.strip():
+            text = "<html></html>"
+        try:
+            return lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError):
+            return lxml.html.document_fromstring("<html></html>")
+
+    @cached_property
+    def root(self) -> lxml.html.HtmlElement:
+        """The tree without scripts, styles, comments, form controls and hidden elements.
+
+        This is the same tree object as ``raw_root``; read script text before touching it.
+        """
+        root = self.raw_root
+        self.script_text, self.title_tag  # noqa: B018 - read both before they are dropped
+        for element in list(root.iter(etree.Comment, etree.ProcessingInstruction, *_DROP_TAGS)):
+            _drop(element)
+        for element in root.xpath(
+            "//*[contains(translate(@style,'DISPLAYNOE ','displaynoe'),'display:none')]"
+            "|//*[@hidden]"
+        ):
+            _drop(element)
+        return root
+
+    @cached_property
+    def script_text(self) -> str:
+        """All inline script source, joined; pagers such as ``createPageHTML(...)`` live here."""
+        return "\n".join(s.text or "" for s in self.raw_root.iter("script"))
+
+    @cached_property
+    def title_tag(self) -> str:
+        """The ``<title>`` text (or a CleanEval wrapper's title), whitespace-normalised."""
+        titles = self.raw_root.xpath("//title")
+        if titles:
+            return normalize_space(titles[0].text_content())
+        match = re.search(r"<text\b[^>]*\btitle=\"([^\"]*)\"", self.text[:2048])
+        return normalize_space(match.group(1)) if match else ""
+
+    def meta(self, *names: str) -> str | None:
+        """The first non-empty ``<meta name|property=...>`` content among ``names``."""
+        wanted = [n.lower() for n in names]
+        found: dict[str, str] = {}
+        for element in self.raw_root.iter("meta"):
+            key = (element.get("name") or element.get("property") or element.get("itemprop")
+                   or "").strip().lower()
+            content = normalize_space(element.get("content") or "")
+            if key in wanted and content and key not in found:
+                found[key] = content
+        return next((found[n] for n in wanted if n in found), None)
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove ``element`` but keep its tail text in the tree."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

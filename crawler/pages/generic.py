@@ -1,0 +1,192 @@
+"""The generic layer: headline, header line and body of a page no template rule knows.
+
+Signals, not selectors: the body is the block whose lines carry the most punctuated,
+unlinked text; the headline is the line before it that best matches ``<title>``; the header
+line (date, source, author) is what stands between the two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, NamedTuple
+
+from crawler.pages.markers import (
+    AUTHOR_LABELS,
+    DATE_LABELS,
+    EDITOR_LABELS,
+    LABEL_RE,
+    PUNCT_RE,
+    SOURCE_LABELS,
+    VALUE_END_RE,
+)
+from crawler.processors import ParsedDate, find_date
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+    from crawler.pages.lines import Line
+
+TITLE_SEPARATOR_RE = re.compile(r"\s*(?:_|\||｜|丨|--|—|–|::|-\s|\s-)\s*")
+HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+# A line counts towards the body when it has at least this much unlinked text.
+MIN_BODY_LINE = 8
+HEADER_LINES = 6  # header line(s) sit within this many lines of the headline
+
+
+def line_points(line: Line) -> float:
+    """How much a line looks like body text: unlinked length and sentence punctuation."""
+    own = len(line.text) - line.link_chars
+    if own < MIN_BODY_LINE or line.link_ratio > 0.5:
+        return 0.0
+    return 1.0 + min(len(PUNCT_RE.findall(line.text)), 10) + min(own / 60, 5)
+
+
+def _container(line: Line) -> HtmlElement:
+    block = line.block
+    if block.tag in {"p", "h4", "h5", "h6", "blockquote", "pre", "center", "li", "dd"}:
+        parent = block.getparent()
+        return parent if parent is not None else block
+    return block
+
+
+def body_container(lines: list[Line]) -> HtmlElement | None:
+    """The element holding the page's main text: paragraph votes, discounted by links."""
+    votes: dict[HtmlElement, float] = defaultdict(float)
+    for line in lines:
+        points = line_points(line)
+        if points:
+            container = _container(line)
+            votes[container] += points
+            parent = container.getparent()
+            if parent is not None:
+                votes[parent] += points / 2
+    if not votes:
+        return None
+    totals: dict[HtmlElement, list[int]] = {}
+    for line in lines:
+        for element in line.block.iterancestors():
+            if element in votes:
+                total = totals.setdefault(element, [0, 0])
+                total[0] += len(line.text)
+                total[1] += line.link_chars
+        if line.block in votes:
+            total = totals.setdefault(line.block, [0, 0])
+            total[0] += len(line.text)
+            total[1] += line.link_chars
+
+    def score(element: HtmlElement) -> float:
+        chars, links = totals.get(element, [1, 0])
+        return votes[element] * (1 - links / max(chars, 1))
+
+    return max(votes, key=score)
+
+
+def inside(lines: list[Line], element: HtmlElement) -> list[int]:
+    """Indices of the lines that lie within ``element``."""
+    members = set(element.iter())
+    return [i for i, line in enumerate(lines) if line.block in members]
+
+
+def title_parts(title_tag: str) -> list[str]:
+    """``<title>`` split at its separators: headline, channel and site name in some order.
+
+    >>> title_parts("大力推进质量兴市工作_质量兴市_中国质量新闻网")
+    ['大力推进质量兴市工作', '质量兴市', '中国质量新闻网']
+    """
+    return [part for part in TITLE_SEPARATOR_RE.split(title_tag) if part]
+
+
+def similarity(text: str, title_tag: str) -> float:
+    """How well a line matches the page title: shared run relative to both lengths.
+
+    >>> round(similarity("大力推进质量兴市工作", "大力推进质量兴市工作_质量兴市_网"), 2)
+    1.0
+    >>> similarity("当前位置：首页 > 质量兴市 > 正文", "大力推进质量兴市工作_质量兴市_网") < 0.5
+    True
+    """
+    if not text or not title_tag:
+        return 0.0
+    match = SequenceMatcher(None, text, title_tag, autojunk=False).find_longest_match()
+    parts = title_parts(title_tag) or [title_tag]
+    main = max(len(p) for p in parts)
+    return (match.size / len(text)) * min(1.0, match.size / main)
+
+
+class Headline(NamedTuple):
+    text: str
+    index: int  #: index of the headline's line, -1 when it came from ``<title>``
+
+
+def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headline | None:
+    """The headline: the line before (or at the top of) the body that best matches ``<title>``,
+    else the nearest ``<h1>``/``<h2>`` before the body, else the longest ``<title>`` part."""
+    scored: list[tuple[float, int]] = []
+    for i in range(max(0, body_start - 60), min(len(lines), body_start + 3)):
+        line = lines[i]
+        if 4 <= len(line.text) <= 160:
+            score = similarity(line.text, title_tag) + 0.05 * (line.block.tag in HEADING_TAGS)
+            if score >= (0.6 if line.link_ratio <= 0.6 else 0.9):  # blogs link their headline
+                scored.append((score, i))
+    if scored:  # the best match; among near-equals the one nearest the body
+        top = max(score for score, _ in scored)
+        index = max(i for score, i in scored if score >= top - 0.02)
+        return Headline(lines[index].text, index)
+    for i in reversed(range(max(0, body_start - 40), body_start)):
+        if lines[i].block.tag in {"h1", "h2"} and len(lines[i].text) >= 4:
+            return Headline(lines[i].text, i)
+    parts = [p for p in title_parts(title_tag) if len(p) >= 4]
+    return Headline(max(parts, key=len), -1) if parts else None
+
+
+class HeaderFields(NamedTuple):
+    date: ParsedDate | None
+    source: str | None
+    author: str | None
+    editor: str | None
+
+
+def _clean_value(value: str) -> str | None:
+    value = VALUE_END_RE.split(value.strip(), maxsplit=1)[0].strip(" :：,，;；")
+    return value or None
+
+
+def parse_header(text: str) -> HeaderFields:
+    """Fields of an article header line, by their labels; a bare date when none is labelled.
+
+    >>> h = parse_header("发布时间：2007-08-23 10:12  来源：国家质检总局  作者：李明")
+    >>> h.date.iso, h.source, h.author
+    ('2007-08-23T10:12:00+08:00', '国家质检总局', '李明')
+    >>> parse_header("2023年7月28日 来源: 中国质量报 【字体：大 中 小】").source
+    '中国质量报'
+    """
+    labelled: dict[str, str] = {}
+    matches = list(LABEL_RE.finditer(text))
+    for match, following in zip(matches, [*matches[1:], None], strict=False):
+        end = following.start() if following else len(text)
+        labelled.setdefault(match.group("label"), text[match.end():end])
+
+    def first(labels: tuple[str, ...]) -> str | None:
+        for label in labels:
+            if label in labelled:
+                value = _clean_value(labelled[label])
+                if value:
+                    return value
+        return None
+
+    date = None
+    for label in DATE_LABELS:
+        if label in labelled and (date := find_date(labelled[label])):
+            break
+    return HeaderFields(
+        date=date or find_date(text),
+        source=first(SOURCE_LABELS),
+        author=first(AUTHOR_LABELS),
+        editor=first(EDITOR_LABELS),
+    )
+
+
+def header_text(lines: list[Line]) -> str:
+    """The header block's lines joined for label parsing; long link lines are navigation."""
+    return "  ".join(line.text for line in lines if line.link_ratio < 0.8 or len(line.text) < 40)

@@ -1,0 +1,153 @@
+"""The list page: a channel's article links, its pagination and the site's navigation."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from posixpath import dirname
+from typing import TYPE_CHECKING, NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+from crawler.pages.markers import (
+    BREADCRUMB_RE,
+    LAST_PAGE_TEXTS,
+    LIST_SERIES_RE,
+    NEXT_PAGE_TEXTS,
+    NOT_A_CHANNEL,
+    PAGE_PARAM_RE,
+    PAGER_TEXTS,
+    SCRIPT_PAGER_RE,
+    looks_like_article_url,
+)
+from crawler.pages.generic import title_parts
+from crawler.processors import canonical_url, day_of, host_of
+
+if TYPE_CHECKING:
+    from crawler.pages.document import Document
+    from crawler.pages.lines import Anchor, Line
+
+MAX_SCRIPT_PAGES = 2000  # a pager script claiming more pages than this is not believed
+MIN_TITLE = 5  # an article link's text is a headline, not a word
+
+
+class ListedArticle(NamedTuple):
+    url: str
+    title: str
+    date: str | None  #: ``YYYY-MM-DD`` printed beside the link, None when none
+
+
+def _page_number(url: str) -> int | None:
+    """The page number a paginated URL carries: ``index_3.html`` -> 3, ``?page=3`` -> 3."""
+    parts = urlsplit(url)
+    if match := LIST_SERIES_RE.search(parts.path):
+        return int(match.group(1))
+    if match := PAGE_PARAM_RE.search(parts.query):
+        return int(match.group(1))
+    return None
+
+
+class ListPage:
+    """Links of a page read as a list: articles, pages of the same list, everything else."""
+
+    def __init__(self, document: Document, lines: list[Line]) -> None:
+        self.document = document
+        self.url = document.url
+        self.lines = lines
+        self.host = host_of(document.url)
+
+    def _anchors(self) -> list[tuple[Line, Anchor]]:
+        return [(line, a) for line in self.lines for a in line.anchors
+                if a.url.startswith(("http://", "https://"))]
+
+    @cached_property
+    def articles(self) -> list[ListedArticle]:
+        """Links to articles: a headline-length link with a date beside it, or with an
+        article-shaped URL; page order, each once."""
+        found: dict[str, ListedArticle] = {}
+        for line, anchor in self._anchors():
+            title = anchor.title if len(anchor.title) > len(anchor.text) else anchor.text
+            if len(anchor.text) < MIN_TITLE or anchor.text in PAGER_TEXTS:
+                continue
+            date = day_of(anchor.after) or (day_of(line.text) if len(line.anchors) == 1 else None)
+            if date or looks_like_article_url(anchor.url):
+                key = canonical_url(anchor.url)
+                found.setdefault(key, ListedArticle(key, title, date))
+        return list(found.values())
+
+    @cached_property
+    def dated_links(self) -> int:
+        """How many article links carry a date: the evidence that this page is a list."""
+        return sum(1 for item in self.articles if item.date)
+
+    @cached_property
+    def script_pages(self) -> list[str]:
+        """Pages drawn by a pager script such as TRS's ``createPageHTML(10, 0, "index", "html")``:
+        ``index.html``, ``index_1.html`` ... ``index_9.html``."""
+        match = SCRIPT_PAGER_RE.search(self.document.script_text)
+        if not match:
+            return []
+        count = min(int(match.group("count")), MAX_SCRIPT_PAGES)
+        prefix, ext = match.group("prefix"), match.group("ext")
+        names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(1, count)]
+        return [canonical_url(urljoin(self.url, name)) for name in names]
+
+    @cached_property
+    def pages(self) -> list[str]:
+        """Other pages of this list (pager links, numbered links, script pagers), in page order
+        where known; never the page itself."""
+        own = canonical_url(self.url)
+        own_dir = dirname(urlsplit(self.url).path)
+        found: dict[str, int] = {}
+        for line, anchor in self._anchors():
+            text = anchor.text.lower().strip(" []【】")
+            numbered = text.isdigit() and len(text) <= 4
+            if not (numbered or text in PAGER_TEXTS or text.startswith(("下一页", "下页"))):
+                continue
+            target = urlsplit(anchor.url)
+            series = _page_number(anchor.url) is not None
+            same_place = host_of(anchor.url) == self.host and dirname(target.path) == own_dir
+            if same_place and (series or numbered and len(line.anchors) >= 2) \
+                    or series and host_of(anchor.url) == self.host:
+                number = int(text) if numbered else _page_number(anchor.url) or 0
+                found.setdefault(canonical_url(anchor.url), number)
+        for number, url in enumerate(self.script_pages):
+            found.setdefault(url, number)
+        found.pop(own, None)
+        return sorted(found, key=lambda url: found[url])
+
+    @cached_property
+    def next_page(self) -> str | None:
+        """The page after this one: the 下一页 link, else the next of the series."""
+        own = canonical_url(self.url)
+        for _, anchor in self._anchors():
+            text = anchor.text.lower().strip(" []【】")
+            if (text in NEXT_PAGE_TEXTS or text.startswith(("下一页", "下页"))) \
+                    and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host:
+                url = canonical_url(anchor.url)
+                if url != own:
+                    return url
+        current = _page_number(self.url) or 0
+        later = [url for url in self.pages if (_page_number(url) or 0) > current]
+        return min(later, key=lambda url: _page_number(url) or 0) if later else None
+
+    @cached_property
+    def name(self) -> str | None:
+        """The channel's name: the last breadcrumb, else the first part of ``<title>``."""
+        for line in self.lines[:80]:
+            if BREADCRUMB_RE.search(line.text):
+                crumbs = [a.text for a in line.anchors if a.text and a.text not in NOT_A_CHANNEL]
+                tail = re.split(r"[>»›→]", line.text)[-1].strip()
+                if tail and tail not in NOT_A_CHANNEL and len(tail) <= 12 and ":" not in tail:
+                    return tail
+                if crumbs:
+                    return crumbs[-1]
+        parts = title_parts(self.document.title_tag)
+        return parts[0] if len(parts) > 1 and len(parts[0]) <= 12 else None
+
+    @cached_property
+    def links(self) -> list[tuple[str, str]]:
+        """Every page link on the page as (canonical URL, link text), page order, each once."""
+        seen: dict[str, str] = {}
+        for _, anchor in self._anchors():
+            seen.setdefault(canonical_url(anchor.url), anchor.text)
+        return list(seen.items())

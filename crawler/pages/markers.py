@@ -1,0 +1,148 @@
+"""Heuristics as data: the words, URL shapes and patterns Chinese news portals share.
+
+Kept apart from the page classes so that a new portal usually needs a line here, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+# --- labels of the article header line (发布时间：… 来源：… 作者：…) ----------------------
+DATE_LABELS = ("发布时间", "发布日期", "发表时间", "发表日期", "发文日期", "成文日期", "更新时间",
+               "时间", "日期")
+SOURCE_LABELS = ("稿件来源", "信息来源", "文章来源", "新闻来源", "来源", "出处")
+AUTHOR_LABELS = ("作者", "记者", "撰稿人", "撰稿", "撰文", "通讯员")
+EDITOR_LABELS = ("责任编辑", "编辑", "责编")
+OTHER_LABELS = ("点击数", "点击率", "点击", "浏览次数", "浏览量", "阅读数", "阅读", "访问量",
+                "字号", "字体", "分享到", "打印", "关闭", "信息分类", "索引号", "发布机构", "文号")
+ALL_LABELS = DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS
+LABEL_RE = re.compile(
+    r"(?P<label>" + "|".join(sorted(map(re.escape, ALL_LABELS), key=len, reverse=True))
+    + r")\s*[:：]"
+)
+# A field value ends at a run of spaces, a separator, a bracket, or a widget word.
+VALUE_END_RE = re.compile(
+    r"\s{2,}|[\u3000|｜丨【】\[\]<>]|\s+(?=\S*[:：])|"
+    r"\s+(?:打印|关闭|分享|收藏|纠错|评论|浏览|点击|阅读|字号|字体|视力保护色)"
+)
+
+# --- lines inside the body that are not body text --------------------------------------
+EDITOR_LINE_RE = re.compile(
+    r"[(（\[【]?\s*(?:责任编辑|编辑|责编)\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,30}?)\s*[)）\]】]?\s*$"
+)
+SOURCE_LINE_RE = re.compile(
+    r"^[(（\[【]?\s*(?:稿件来源|信息来源|文章来源|来源)\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,40}?)"
+    r"\s*[)）\]】]?\s*$"
+)
+WIDGET_RE = re.compile(
+    r"打印本页|打印此页|打印文章|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|字号[:：]|"
+    r"字体[:：]|【大\s*中\s*小】|\[大\s*中\s*小\]|返回顶部|加入收藏|我要纠错|上一篇|下一篇|"
+    r"扫一扫|用手机看|微信扫|打印\s*关闭|【\s*大\s*】|\bprint\b"
+)
+ATTACHMENT_LINE_RE = re.compile(r"^\s*附件\s*\d*\s*[:：]?")
+DELETED_RE = re.compile(r"该信息已删除|信息已被删除|该文章已删除|文章已被删除|该页面已删除|"
+                        r"内容已删除|信息不存在|文章不存在|页面不存在|已被撤销|已撤稿")
+
+# --- blocks around the body --------------------------------------------------------------
+RELATED_HEADING_RE = re.compile(
+    r"^\W*(?:相关(?:新闻|链接|阅读|文章|报道|信息|稿件|内容|资讯|政策|专题)|延伸阅读|推荐阅读|"
+    r"相关\s*$)\W*$"
+)
+BREADCRUMB_RE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|当前栏目")
+CRUMB_SEPARATOR_RE = re.compile(r"\s*(?:>>|>|»|›|→|/|-&gt;|＞|〉)\s*")
+NOT_A_CHANNEL = frozenset({"首页", "网站首页", "正文", "内容", "正文内容", "详情", "主页", "home",
+                           "当前位置", "您的位置"})
+
+# --- navigation ------------------------------------------------------------------------
+NEXT_PAGE_TEXTS = frozenset({"下一页", "下页", "后页", "下一頁", "next", "next page", "»", "›",
+                             ">", ">>", "下一页>", "下一页»", "下一页>>"})
+LAST_PAGE_TEXTS = frozenset({"尾页", "末页", "最后一页", "last", "»|", ">|"})
+PAGER_TEXTS = NEXT_PAGE_TEXTS | LAST_PAGE_TEXTS | frozenset(
+    {"上一页", "上页", "前页", "首页", "第一页", "prev", "previous", "«", "‹", "<", "<<"}
+)
+# TRS WCM and kin: createPageHTML(count, current, "index", "html") and similar calls.
+SCRIPT_PAGER_RE = re.compile(
+    r"(?:createPage(?:HTML|Html)|createPageHtml|setPage|showPage)\s*\(\s*['\"]?(?P<count>\d+)['\"]?"
+    r"\s*,\s*['\"]?(?P<current>\d+)['\"]?\s*,\s*['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*"
+    r"['\"](?P<ext>\w+)['\"]"
+)
+PAGE_PARAM_RE = re.compile(r"(?:^|&)(?:page|pageno|pageindex|pagenum|p|pn|curpage|currentpage)"
+                           r"=(\d+)", re.I)
+LIST_SERIES_RE = re.compile(r"(?:^|/)(?:index|list|node_\d+|more|default)[_-](\d+)\.\w+$", re.I)
+
+# --- URL shapes --------------------------------------------------------------------------
+BINARY_EXTENSIONS = frozenset(IGNORED_EXTENSIONS) | {"docx", "xlsx", "pptx", "wps", "ofd", "et",
+                                                      "dps", "7z", "gz", "tgz", "apk"}
+IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "svg",
+                              "ico"})
+ARTICLE_URL_RE = re.compile(
+    r"/t\d{8}_\d+|/\d{4}[-_/]?\d{2}[-_/]?\d{2}/|/\d{6}/t|content_\d+|art_\d+|/art/|/detail|"
+    r"/show|/article|/news_?\d+|/info/\d+|/c\d+/\d+|[?&](?:id|aid|articleid|newsid|docid)=\d+|"
+    r"/\d{5,}\.s?html?$|/[a-z]?\d{6,}[_-]?\d*\.s?html?$",
+    re.I,
+)
+LIST_URL_RE = re.compile(
+    r"/(?:index|list|node_\d+|more|default|column|channel|lanmu)(?:[_-]\d+)?\.\w+$|/$|"
+    r"/list|/node_\d+|/col/|[?&](?:page|pageno|channelid|classid|catid)=",
+    re.I,
+)
+TRAP_URL_RE = re.compile(
+    r"search|query|[?&](?:q|keyword|kw|wd|date|year|month|day|sort|order|tag|print|share)=|"
+    r"calendar|/tag/|/tags/|login|register|logout|javascript|rss|feed|/so/|/sousuo",
+    re.I,
+)
+
+# --- text signals ------------------------------------------------------------------------
+CJK_PUNCTUATION = "，。；：！？、“”‘’（）《》,;"
+PUNCT_RE = re.compile(r"[，。；：！？、“”‘’《》]")
+SENTENCE_END_RE = re.compile(r"[。！？；.!?…”\"）)]$")
+
+
+def extension(url: str) -> str:
+    """The lower-case file extension of ``url``'s path, or ''.
+
+    >>> extension("http://a.cn/files/2023/通知.PDF?x=1"), extension("http://a.cn/a/")
+    ('pdf', '')
+    """
+    path = urlsplit(url).path
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def is_binary(url: str) -> bool:
+    """Whether ``url`` names a file that is not a web page (pdf, doc, image, archive ...)."""
+    return extension(url) in BINARY_EXTENSIONS
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Whether ``url`` has the shape of an article page on Chinese CMSs.
+
+    >>> looks_like_article_url("http://www.aqsiq.gov.cn/xxgk/t20070823_123.htm")
+    True
+    >>> looks_like_article_url("http://www.example.cn/zlxw/index_2.html")
+    False
+    """
+    return bool(ARTICLE_URL_RE.search(url)) and not LIST_SERIES_RE.search(urlsplit(url).path)
+
+
+def looks_like_list_url(url: str) -> bool:
+    """Whether ``url`` has the shape of a channel list page.
+
+    >>> looks_like_list_url("http://www.example.cn/zlxw/index_2.html")
+    True
+    >>> looks_like_list_url("http://www.example.cn/zlxw/list.html?page=3")
+    True
+    """
+    return bool(LIST_URL_RE.search(url))
+
+
+def looks_like_trap(url: str) -> bool:
+    """Whether ``url`` leads into search, calendar, tag or other endless spaces.
+
+    >>> looks_like_trap("http://a.cn/search?q=质量"), looks_like_trap("http://a.cn/cal.html?date=2023-07-01")
+    (True, True)
+    """
+    return bool(TRAP_URL_RE.search(url))

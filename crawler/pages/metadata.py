@@ -1,0 +1,73 @@
+"""The metadata layer: what the page declares about itself in ``<meta>``, JSON-LD and links."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from crawler.processors import ParsedDate, find_date, normalize_space
+
+if TYPE_CHECKING:
+    from crawler.pages.document import Document
+
+# TRS WCM, other government CMSs, Open Graph and Dublin Core names, most specific first.
+TITLE_METAS = ("ArticleTitle", "og:title", "twitter:title", "dc.title")
+DATE_METAS = ("PubDate", "publishdate", "pubdate", "article:published_time",
+              "og:article:published_time", "datePublished", "dc.date.issued", "dc.date",
+              "firstpublishedtime", "publish_time", "ptime")
+SOURCE_METAS = ("ContentSource", "source", "article:source", "og:article:source")
+AUTHOR_METAS = ("article:author", "og:article:author", "dc.creator")
+CHANNEL_METAS = ("ColumnName", "article:section", "og:article:section", "category")
+
+
+@dataclass
+class Metadata:
+    """Fields a page declares; each None when it declares none."""
+
+    title: str | None = None
+    date: ParsedDate | None = None
+    source: str | None = None
+    author: str | None = None
+    channel: str | None = None
+    canonical: str | None = None
+
+
+def _json_ld(document: Document) -> dict[str, Any]:
+    for script in document.raw_root.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]):
+            if isinstance(item, dict) and ("headline" in item or "datePublished" in item):
+                return item
+    return {}
+
+
+def read_metadata(document: Document) -> Metadata:
+    """The page's self-description; never raises on malformed metadata."""
+    ld = _json_ld(document)
+    ld_author = ld.get("author")
+    if isinstance(ld_author, list):
+        ld_author = ld_author[0] if ld_author else None
+    if isinstance(ld_author, dict):
+        ld_author = ld_author.get("name")
+    date_text = document.meta(*DATE_METAS) or str(ld.get("datePublished") or "")
+    if not date_text:
+        times = document.raw_root.xpath("//time[@datetime]/@datetime")
+        date_text = times[0] if times else ""
+    canonical = document.raw_root.xpath("//link[@rel='canonical']/@href")
+    return Metadata(
+        title=document.meta(*TITLE_METAS) or _text(ld.get("headline")),
+        date=find_date(date_text) if date_text else None,
+        source=document.meta(*SOURCE_METAS),
+        author=document.meta(*AUTHOR_METAS) or _text(ld_author),
+        channel=document.meta(*CHANNEL_METAS),
+        canonical=urljoin(document.url, canonical[0].strip()) if canonical else None,
+    )
+
+
+def _text(value: object) -> str | None:
+    return normalize_space(value) or None if isinstance(value, str) else None

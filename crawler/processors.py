@@ -1,0 +1,215 @@
+"""Pure text, date and URL helpers shared by the page classes, pipelines and spider."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import NamedTuple
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+# --- text ---------------------------------------------------------------------------------
+
+_SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
+# Spaces inside CJK text are layout artefacts; between Latin words they are real.
+_CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every run of whitespace (incl. U+3000, &nbsp;, zero-width) to one space, trimmed.
+
+    >>> normalize_space("\\u3000\\u3000李传卿充分肯定了\\xa0 成效。 ")
+    '李传卿充分肯定了 成效。'
+    """
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def paragraph_key(text: str) -> str:
+    """The form two paragraphs are compared in: no whitespace at all.
+
+    >>> paragraph_key("8月22日, 国家质检总局") == paragraph_key("8月22日,国家质检总局\\u3000")
+    True
+    """
+    return _SPACE_RE.sub("", text)
+
+
+# --- dates --------------------------------------------------------------------------------
+
+PORTAL_TZ = timezone(timedelta(hours=8))
+
+_NUM_DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:(?P<sep>[-/.])|年)\s*(?P<m>\d{1,2})\s*(?:(?P=sep)|月)\s*"
+    r"(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(?P<H>[0-2]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)\s*分?"
+    r"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:\.\d+)?\s*秒?)?)?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
+)
+_MONTH_DAY_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+
+
+class ParsedDate(NamedTuple):
+    """A date found in text: the matched text and its ISO form (a day, or a time with offset)."""
+
+    raw: str
+    iso: str
+
+
+def find_date(text: str, *, now: datetime | None = None) -> ParsedDate | None:
+    """The first possible publication date in ``text``, or None.
+
+    A time gives ``YYYY-MM-DDTHH:MM:SS+08:00`` (the portal's offset unless the text has one);
+    a day alone gives ``YYYY-MM-DD``. Impossible dates and dates more than a day in the
+    future are skipped.
+
+    >>> find_date("发布时间：2007-08-23 10:12 来源：质检总局").iso
+    '2007-08-23T10:12:00+08:00'
+    >>> find_date("2007年08月23日").iso, find_date("2023年7月28日 9:05:31").iso
+    ('2007-08-23', '2023-07-28T09:05:31+08:00')
+    >>> find_date("2007/8/23").iso, find_date("日期：2007.08.23").raw
+    ('2007-08-23', '2007.08.23')
+    >>> find_date("2023-07-28T10:12:00Z").iso
+    '2023-07-28T18:12:00+08:00'
+    >>> find_date("2023-02-30 与 0000-00-00") is None
+    True
+    """
+    now = now or datetime.now(PORTAL_TZ)
+    for match in _NUM_DATE_RE.finditer(text):
+        parsed = _to_iso(match, now)
+        if parsed:
+            return ParsedDate(match.group(0).strip(), parsed)
+    return None
+
+
+def _to_iso(match: re.Match[str], now: datetime) -> str | None:
+    g = match.groupdict()
+    try:
+        day = date(int(g["y"]), int(g["m"]), int(g["d"]))
+        if g["H"] is None:
+            moment = datetime(day.year, day.month, day.day, tzinfo=PORTAL_TZ)
+        else:
+            moment = datetime(
+                day.year, day.month, day.day, int(g["H"]), int(g["M"]), int(g["S"] or 0),
+                tzinfo=_offset(g["tz"]),
+            ).astimezone(PORTAL_TZ)
+    except ValueError:
+        return None
+    if day.year < 1990 or moment - now > timedelta(days=1):
+        return None
+    if g["H"] is None:
+        return day.isoformat()
+    return moment.isoformat()
+
+
+def _offset(tz: str | None) -> timezone:
+    if not tz:
+        return PORTAL_TZ
+    if tz == "Z":
+        return timezone.utc
+    sign = -1 if tz[0] == "-" else 1
+    digits = tz[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def has_month_day(text: str) -> bool:
+    """Whether ``text`` mentions a year-less date such as 8月22日.
+
+    >>> has_month_day("8月22日，国家质检总局"), has_month_day("2007年8月22日")
+    (True, False)
+    """
+    return bool(_MONTH_DAY_RE.search(text))
+
+
+_TRAILING_DATE_RE = re.compile(
+    r"\s*[(（\[【]?\s*((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*[)）\]】]?\s*$"
+)
+
+
+def split_trailing_date(title: str) -> tuple[str, str | None]:
+    """Split ``标题(2023-07-28)`` into the title and the date as ``YYYY-MM-DD``.
+
+    >>> split_trailing_date("四川成都市开展活动(2023-07-28)")
+    ('四川成都市开展活动', '2023-07-28')
+    >>> split_trailing_date("质量提升 [2018/3/27]")
+    ('质量提升', '2018-03-27')
+    >>> split_trailing_date("没有日期的标题")
+    ('没有日期的标题', None)
+    """
+    match = _TRAILING_DATE_RE.search(title)
+    if not match:
+        return title, None
+    parsed = find_date(match.group(1))
+    if not parsed:
+        return title, None
+    return title[: match.start()].strip(), parsed.iso[:10]
+
+
+def day_of(value: str | None) -> str | None:
+    """The ``YYYY-MM-DD`` day of any date text, or None.
+
+    >>> day_of("2023年7月28日"), day_of("2018-03-27T08:00:00+08:00"), day_of("昨天")
+    ('2023-07-28', '2018-03-27', None)
+    """
+    if not value:
+        return None
+    parsed = find_date(value)
+    return parsed.iso[:10] if parsed else None
+
+
+# --- URLs ---------------------------------------------------------------------------------
+
+TRACKING_PARAMS = frozenset(
+    {"spm", "from", "fbclid", "gclid", "share_token", "isappinstalled", "scene",
+     "timestamp", "_t", "tt_from", "wfr"}
+)
+PRINT_PARAMS = frozenset({"print", "printable", "isprint", "printview"})
+DIRECTORY_INDEXES = ("index.html", "index.htm", "index.shtml", "default.html", "default.htm",
+                     "default.aspx", "index.php", "index.jsp", "index.asp")
+
+
+def clean_url(url: str) -> str:
+    """The URL to request: no fragment, no tracking or print-view parameters.
+
+    >>> clean_url("http://www.example.cn/a/t1.html?utm_source=x&print=1#top")
+    'http://www.example.cn/a/t1.html'
+    >>> clean_url("http://www.example.cn/list.html?page=2&spm=abc")
+    'http://www.example.cn/list.html?page=2'
+    """
+    parts = urlsplit(safe_url_string(url.strip()))
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMS
+                or (k.lower() in PRINT_PARAMS and v in {"", "1", "true", "yes"}))
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def canonical_url(url: str) -> str:
+    """The identity of a page: ``clean_url`` plus sorted query, lower-case host, no default
+    port, and a trailing directory index removed. Articles are keyed on this.
+
+    >>> canonical_url("HTTP://WWW.Example.cn:80/news/index.html?b=2&a=1&utm_medium=x")
+    'http://www.example.cn/news/?a=1&b=2'
+    >>> canonical_url("http://www.example.cn/news/")
+    'http://www.example.cn/news/'
+    """
+    url = canonicalize_url(clean_url(url))
+    parts = urlsplit(url)
+    path = parts.path
+    for name in DIRECTORY_INDEXES:
+        if path.lower().endswith("/" + name):
+            path = path[: -len(name)]
+            break
+    netloc = parts.netloc.lower()
+    if (parts.scheme, netloc.rpartition(":")[2]) in {("http", "80"), ("https", "443")}:
+        netloc = netloc.rpartition(":")[0]
+    return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of ``url``, without port.
+
+    >>> host_of("http://127.0.0.1:8080/a"), host_of("https://WWW.Example.cn/")
+    ('127.0.0.1', 'www.example.cn')
+    """
+    return (urlsplit(url).hostname or "").lower()

@@ -1,0 +1,74 @@
+"""Project settings: only what differs from Scrapy's defaults, grouped, each with its reason.
+
+Every one can be overridden from the command line (``-s NAME=VALUE``).
+"""
+
+BOT_NAME = "portal-crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+ADDONS: dict[str, int] = {}
+
+# --- Politeness: a government portal is a shared public resource -------------------------
+USER_AGENT = "portal-crawler/0.1 (+https://pypi.org/project/scrapy/; news archive crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# --- Failures: retry what may pass later, with backoff; give up on the rest --------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOADER_MIDDLEWARES = {
+    # Backoff between retries and Retry-After (replaces the immediate built-in retry).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Replay and record sit next to the network, under redirects and decompression.
+    "crawler.middlewares.ReplayMiddleware": 950,
+    "crawler.middlewares.RecordMiddleware": 951,
+}
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
+RETRY_BACKOFF_MAX = 60.0  # cap, including a server's Retry-After
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # after decompression; a news page is well under 1 MiB
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+HTTPERROR_ALLOWED_CODES: list[int] = []
+
+# --- Operations: no listening ports, bounded memory --------------------------------------
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+MEMUSAGE_ENABLED = True
+MEMUSAGE_LIMIT_MB = 2048
+DNS_TIMEOUT = 20
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+
+# --- Identity: the same page by several URLs is fetched once -----------------------------
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalUrlFingerprinter"
+
+# --- The crawl policy of the portal spider ------------------------------------------------
+PORTAL_OTHER_PAGES = 200  # pages that are neither article nor list, per crawl
+PORTAL_OTHER_DEPTH = 1  # links followed from a page that is neither article nor list
+PORTAL_QUERY_VARIANTS = 20  # distinct query strings followed per path (calendars, search)
+PORTAL_MAX_SPLIT_PAGES = 50  # pages of one 分页 article
+
+# --- Records -------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "crawler.pipelines.ParagraphDedupPipeline": 100,
+    "crawler.pipelines.DateNormalizationPipeline": 200,
+    "crawler.pipelines.ValidationPipeline": 300,
+    "crawler.pipelines.UniqueArticlePipeline": 400,
+}
+FEED_EXPORT_ENCODING = "utf-8"
+FEED_EXPORT_FIELDS = None  # the Article dataclass fixes field order
+# Without -o/-O, each run writes output/<spider>-<UTC start time>.jsonl (see README).
+PORTAL_DEFAULT_FEED = "output/%(name)s-%(time)s.jsonl"
+
+# --- Replay and record (see README) --------------------------------------------------------
+REPLAY_DIR = ""  # a folder of saved responses: the crawl runs from it with no network
+RECORD_DIR = ""  # a folder to save every live response into, in the replay layout

@@ -1,0 +1,249 @@
+"""The portal spider: crawl policy only (what to follow, in which order); pages/ extracts."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime, timezone
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import TextResponse
+
+from crawler.pages.article import is_page_link
+from crawler.pages.kinds import Page, PageKind
+from crawler.pages.markers import looks_like_article_url, looks_like_list_url, looks_like_trap
+from crawler.processors import canonical_url, clean_url, host_of
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+    from twisted.python.failure import Failure
+
+    from crawler.items import Article
+
+logger = logging.getLogger(__name__)
+
+
+class Priority(IntEnum):
+    """Request kinds, most urgent first: finish the article at hand, then articles, then the
+    next list page, then navigation. Declared once; callbacks only pick a kind."""
+
+    SPLIT_PAGE = 40  # page 2..n of an article whose record waits for it
+    ARTICLE = 30
+    LIST_PAGE = 20  # a further page of a list already being read
+    LIST = 10  # a channel list found in navigation
+    PAGE = 0  # anything else on the site
+    START = 50
+
+
+class PortalSpider(Spider):
+    """Home page -> channel lists -> articles, with pagination, related links and 分页.
+
+    Arguments: ``-a start_urls=URL[,URL...]`` (home pages, lists or articles, mixed) and
+    optionally ``-a allowed_domains=HOST[,HOST...]`` (default: the start URLs' hosts).
+    """
+
+    name = "portal"
+
+    def __init__(self, start_urls: str | list[str] | None = None,
+                 allowed_domains: str | list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = [clean_url(u) for u in _as_list(start_urls)]
+        if not self.start_urls:
+            raise ValueError(
+                "No start URLs. Give the portal's home page, channel lists or articles: "
+                "scrapy crawl portal -a start_urls=https://www.example.gov.cn/[,URL...]"
+            )
+        bad = [u for u in self.start_urls if not u.startswith(("http://", "https://"))]
+        if bad:
+            raise ValueError(f"Start URLs must be http(s) URLs, got: {', '.join(bad)}")
+        self.allowed_domains = _as_list(allowed_domains) or sorted(
+            {host_of(u) for u in self.start_urls})
+        self.other_pages = 0
+        self.query_variants: dict[str, set[str]] = defaultdict(set)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if not settings.getdict("FEEDS"):
+            settings.set("FEEDS", {settings.get("PORTAL_DEFAULT_FEED"): {
+                "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, priority=Priority.START,
+                          meta={"other_depth": 0})
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    def parse(self, response: Response) -> Iterator[Request | Article]:
+        page = self._page(response)
+        if page is None:
+            return
+        kind = page.kind
+        self.crawler.stats.inc_value(f"pages/{kind}")
+        depth = response.meta.get("other_depth", 0)
+        if kind is PageKind.ARTICLE:
+            yield from self._article(response, page)
+            depth = 0
+        elif kind is PageKind.LIST:
+            yield from self._list(response, page)
+            depth = 0
+        elif kind is PageKind.DELETED:
+            logger.info("Deleted article page, no record: %s", response.url)
+            return
+        else:
+            self.other_pages += 1
+            depth += 1
+            if self.other_pages > self.settings.getint("PORTAL_OTHER_PAGES") or \
+                    depth > self.settings.getint("PORTAL_OTHER_DEPTH"):
+                self.crawler.stats.inc_value("pages/other_not_followed")
+                return
+        yield from self._links(page, depth)
+
+    def _article(self, response: Response, page: Page) -> Iterator[Request | Article]:
+        article_page = page.article
+        own, channel = canonical_url(response.url), response.meta.get("channel")
+        first = article_page.first_page
+        if first and first != own:
+            # Page N of a 分页 article reached directly: the record starts at page 1.
+            yield Request(first, callback=self.parse, priority=Priority.ARTICLE,
+                          meta={"channel": channel})
+            return
+        article = article_page.to_article(
+            channel=channel, fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        if article.url != own and not response.meta.get("fallback"):
+            # A print view or alias declaring its canonical page: read the record there, and
+            # keep this reading in case that page fails.
+            yield Request(article.url, callback=self.parse, errback=self.canonical_failed,
+                          priority=Priority.ARTICLE, meta={"channel": channel,
+                                                           "fallback": article})
+            return
+        rest = article_page.split_pages[: self.settings.getint("PORTAL_MAX_SPLIT_PAGES")]
+        if rest:
+            yield self._split_request(article, rest)
+        else:
+            yield article
+
+    def _split_request(self, article: Article, rest: list[str]) -> Request:
+        # dont_filter: these URLs are never scheduled any other way (see _links), and the
+        # record waits for them. They stay on the article's host by construction.
+        return Request(rest[0], callback=self.parse_split_page, errback=self.split_page_failed,
+                       priority=Priority.SPLIT_PAGE, dont_filter=True,
+                       meta={"article": article, "rest": rest[1:]})
+
+    def parse_split_page(self, response: Response) -> Iterator[Request | Article]:
+        """Page 2..n of an article: its paragraphs, images and files join the record."""
+        article: Article = response.meta["article"]
+        page = self._page(response)
+        if page is not None:
+            body = page.article.body
+            related = {link["url"] for link in article.related}
+            article = replace(
+                article,
+                paragraphs=article.paragraphs + body.paragraphs,
+                images=article.images + body.images,
+                attachments=article.attachments + body.attachments,
+                related=article.related + [r for r in page.article.related
+                                           if r["url"] not in related],
+                pages=[*article.pages, canonical_url(response.url)],
+                editor=body.editor or article.editor,
+            )
+        rest = response.meta["rest"]
+        yield self._split_request(article, rest) if rest else article
+
+    def split_page_failed(self, failure: Failure) -> Iterator[Article]:
+        """A later page of an article failed: keep the pages read so far, say so."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("Article page %s failed (%s); record keeps %d page(s)",
+                       request.url, failure.getErrorMessage(),
+                       len(request.meta["article"].pages))
+        self.crawler.stats.inc_value("article/split_page_failed")
+        yield request.meta["article"]
+
+    def canonical_failed(self, failure: Failure) -> Iterator[Article]:
+        """The canonical page of an alias failed: the alias's own reading is the record."""
+        request = failure.request  # type: ignore[attr-defined]
+        logger.warning("Canonical page %s failed (%s); using its alias's content",
+                       request.url, failure.getErrorMessage())
+        yield request.meta["fallback"]
+
+    def _list(self, response: Response, page: Page) -> Iterator[Request]:
+        listing = page.listing
+        channel = listing.name if urlsplit(response.url).path.strip("/") else None
+        channel = channel or response.meta.get("channel")
+        for item in listing.articles:
+            if self._allowed(item.url):
+                yield Request(item.url, callback=self.parse, priority=Priority.ARTICLE,
+                              meta={"channel": channel, "other_depth": 0})
+        for url in listing.pages:
+            if self._allowed(url):
+                yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
+                              meta={"channel": channel, "other_depth": 0})
+
+    def _links(self, page: Page, depth: int) -> Iterator[Request]:
+        """Every other page link on the site, by the kind its URL suggests. Pages of a 分页
+        article are left to the record's own chain."""
+        split = set(page.article.split_pages)
+        for url, _text in page.listing.links:
+            if url in split or not self._allowed(url) or looks_like_trap(url):
+                continue
+            if not self._new_query_variant(url):
+                continue
+            if looks_like_article_url(url):
+                priority = Priority.ARTICLE
+            elif looks_like_list_url(url):
+                priority = Priority.LIST
+            else:
+                priority = Priority.PAGE
+            yield Request(url, callback=self.parse, priority=priority,
+                          meta={"other_depth": depth})
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _page(self, response: Response) -> Page | None:
+        if not isinstance(response, TextResponse) or not _is_html(response):
+            self.crawler.stats.inc_value("pages/not_html")
+            return None
+        headers = {k.decode("latin-1"): v[0].decode("latin-1")
+                   for k, v in response.headers.items() if v}
+        return Page.from_bytes(response.url, response.body, headers)
+
+    def _allowed(self, url: str) -> bool:
+        if not is_page_link(url):
+            return False
+        host = host_of(url)
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def _new_query_variant(self, url: str) -> bool:
+        """At most PORTAL_QUERY_VARIANTS distinct query strings per path (calendars, filters)."""
+        parts = urlsplit(url)
+        if not parts.query:
+            return True
+        variants = self.query_variants[f"{parts.netloc}{parts.path}"]
+        if parts.query in variants:
+            return True
+        if len(variants) >= self.settings.getint("PORTAL_QUERY_VARIANTS"):
+            self.crawler.stats.inc_value("pages/query_variant_not_followed")
+            return False
+        variants.add(parts.query)
+        return True
+
+
+def _is_html(response: TextResponse) -> bool:
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    return not content_type or "html" in content_type or "xml" in content_type \
+        or content_type.startswith("text/plain")
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if not value:
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    return [item.strip() for item in items if item.strip()]
