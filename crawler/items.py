@@ -52,6 +52,7 @@ class Article:
     related: list[RelatedLink] = field(default_factory=list)  #: 相关新闻 and the like, page order
     #: URLs of the pages the body was read from, in order (more than one for 分页 articles).
     pages: list[str] = field(default_factory=list)
-    #: Which extraction layer produced each field: ``template``, ``metadata`` or ``generic``.
+    #: Which layer produced each field: ``template``, ``metadata``, ``generic``, or ``crawl``
+    #: (the channel named by the list page that linked the article).
     extracted_by: dict[str, str] = field(default_factory=dict)
     fetched_at: str | None = None  #: ISO 8601 UTC time of the fetch of the first page

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,9 +94,9 @@ def _retry_after_seconds(value: str) -> float:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return 0.0
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
 # --- replay and record: saved responses, one folder each ----------------------------------
@@ -182,7 +183,8 @@ class RecordMiddleware:
     def folder_for(self, url: str) -> Path:
         """A readable folder name derived from the URL only (never from page content).
 
-        >>> RecordMiddleware(Path("rec"), None).folder_for("http://a.cn/zlxw/t1.html?id=3")  # doctest: +ELLIPSIS
+        >>> recorder = RecordMiddleware(Path("rec"), None)  # type: ignore[arg-type]
+        >>> recorder.folder_for("http://a.cn/zlxw/t1.html?id=3")  # doctest: +ELLIPSIS
         PosixPath('rec/a.cn/zlxw_t1.html__id_3-...')
         """
         parts = urlsplit(url)
@@ -196,7 +198,7 @@ class RecordMiddleware:
 
     def save(self, response: Response) -> None:
         folder = self.folder_for(response.url)
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         suffix = _BODY_SUFFIX.get(content_type.split(";")[0].strip().lower(), ".bin")
         headers = {k.decode("latin-1"): v[0].decode("latin-1")
                    for k, v in response.headers.items() if v and k.lower() != b"set-cookie"}

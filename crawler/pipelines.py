@@ -84,11 +84,15 @@ class DateNormalizationPipeline(_StatsPipeline):
 def _is_dateline(paragraph: str) -> bool:
     """A paragraph that is only a date (a dateline leftover), not text mentioning one.
 
-    >>> _is_dateline("2007-08-23"), _is_dateline("（2007年8月23日）"), _is_dateline("8月22日，李传卿要求")
-    (True, True, False)
+    >>> _is_dateline("2007-08-23"), _is_dateline("（2007年8月23日）")
+    (True, True)
+    >>> _is_dateline("8月22日，李传卿要求")
+    False
     """
     parsed = find_date(paragraph)
-    return bool(parsed) and len(paragraph.replace(parsed.raw, "").strip(" ()（）[]【】")) <= 2
+    if parsed is None:
+        return False
+    return len(paragraph.replace(parsed.raw, "").strip(" ()（）[]【】")) <= 2
 
 
 class ValidationPipeline(_StatsPipeline):

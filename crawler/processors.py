@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -12,8 +12,6 @@ from w3lib.url import canonicalize_url, safe_url_string
 # --- text ---------------------------------------------------------------------------------
 
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
-# Spaces inside CJK text are layout artefacts; between Latin words they are real.
-_CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 
 
 def normalize_space(text: str) -> str:
@@ -105,7 +103,7 @@ def _offset(tz: str | None) -> timezone:
     if not tz:
         return PORTAL_TZ
     if tz == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if tz[0] == "-" else 1
     digits = tz[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 from posixpath import dirname
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.items import Article, Attachment, Image, RelatedLink
@@ -128,10 +128,10 @@ class ArticlePage:
         """Lines of the header block: the non-empty lines between headline and body, and
         labelled lines just above the headline; above the body when no headline line."""
         lines, stop = self.lines, self.body_start
-        if self.headline is None or self.headline.index < 0:
+        if self.headline is None or self.headline.line < 0:
             return [i for i in range(max(0, stop - 30), stop)
                     if is_header_like(lines[i].text)][-HEADER_LINES:]
-        top = self.headline.index
+        top = self.headline.line
         after = [i for i in range(top + 1, stop) if is_header_like(lines[i].text)][:HEADER_LINES]
         above = [i for i in range(max(0, top - 8), top) if lines[i].text][-2:]
         return after + [i for i in above if LABEL_RE.search(lines[i].text)
@@ -169,8 +169,8 @@ class ArticlePage:
     def body(self) -> Body:
         body = Body()
         skip = set(self.related_indices) | set(self.header_indices)
-        if self.headline and self.headline.index >= 0:
-            skip.add(self.headline.index)
+        if self.headline and self.headline.line >= 0:
+            skip.add(self.headline.line)
         title_key = self.title or ""
         last_image_line = -2
         indices = self._body_lines[1]
@@ -180,7 +180,7 @@ class ArticlePage:
         for i in indices + after:
             line = self.lines[i]
             text = line.text
-            if i in skip or i < self.body_start and not (line.images or i - last_image_line == 1):
+            if i in skip or (i < self.body_start and not (line.images or i - last_image_line == 1)):
                 continue
             for url, alt in line.images[:MAX_LINKS]:
                 if extension(url) in IMAGE_EXTENSIONS or not extension(url):
@@ -202,7 +202,7 @@ class ArticlePage:
             if match := SOURCE_LINE_RE.match(text):
                 body.source = body.source or match.group("name").strip()
                 continue
-            if len(text) < 40 and WIDGET_RE.search(text) or line.link_ratio > 0.6:
+            if (len(text) < 40 and WIDGET_RE.search(text)) or line.link_ratio > 0.6:
                 continue
             if text == title_key or _is_bare_date(text):
                 continue
@@ -219,7 +219,7 @@ class ArticlePage:
 
     @cached_property
     def title(self) -> str | None:
-        if self.headline and self.headline.index >= 0:
+        if self.headline and self.headline.line >= 0:
             return self.headline.text
         return self.metadata.title or (self.headline.text if self.headline else None)
 
@@ -323,8 +323,9 @@ class ArticlePage:
     @property
     def deleted(self) -> bool:
         """A 200 page that says the article was removed (该信息已删除)."""
-        text = " ".join(self.body.paragraphs) or " ".join(ln.text for ln in self.lines[:80])
-        return len(text) < 300 and bool(DELETED_RE.search(text))
+        if self.body_chars >= 300:
+            return False
+        return any(DELETED_RE.search(line.text) for line in self.lines if line.link_ratio < 0.5)
 
     @cached_property
     def body_links(self) -> int:
@@ -362,7 +363,7 @@ class ArticlePage:
             return None
 
         date = header.date or meta.date
-        layers_title = "generic" if self.headline and self.headline.index >= 0 else "metadata"
+        layers_title = "generic" if self.headline and self.headline.line >= 0 else "metadata"
         if self.title:
             layers["title"] = layers_title
         if body.paragraphs:
@@ -394,8 +395,10 @@ class ArticlePage:
 def is_header_like(text: str) -> bool:
     """Whether a line reads like an article header line (labelled fields or a date).
 
-    >>> is_header_like("2005-04-05 06:40更新 来源：转载文章"), is_header_like("8月22日，国家质检总局要求各级质检部门")
-    (True, False)
+    >>> is_header_like("2005-04-05 06:40更新 来源：转载文章")
+    True
+    >>> is_header_like("8月22日，国家质检总局要求各级质检部门")
+    False
     """
     return len(text) < 120 and bool(LABEL_RE.search(text) or find_date(text))
 

@@ -20,8 +20,8 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936"
 _SNIFF_ORDER = ("utf-8", "gb18030", "big5hkscs")
 # Pages wrapped in a CleanEval-style container: <text id="URL" title="..." encoding="gb2312">.
 _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
-_DROP_TAGS = ("title", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-              "select", "textarea", "button", "input")
+_DROP_TAGS = ("title", "script", "style", "noscript", "template", "iframe", "object", "embed",
+              "svg", "select", "textarea", "button", "input")
 
 
 def _codec(name: str | None) -> str | None:

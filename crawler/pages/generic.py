@@ -116,7 +116,7 @@ def similarity(text: str, title_tag: str) -> float:
 
 class Headline(NamedTuple):
     text: str
-    index: int  #: index of the headline's line, -1 when it came from ``<title>``
+    line: int  #: index of the headline's line, -1 when it came from ``<title>``
 
 
 def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headline | None:

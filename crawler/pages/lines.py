@@ -63,7 +63,7 @@ class _Walker:
         return self.current
 
     def add_text(self, text: str | None) -> None:
-        if not text or not text.strip() and self.current is None:
+        if not text or (not text.strip() and self.current is None):
             return
         line = self.line()
         line.parts.append(text)

@@ -8,6 +8,7 @@ from posixpath import dirname
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+from crawler.pages.generic import title_parts
 from crawler.pages.markers import (
     BREADCRUMB_RE,
     LAST_PAGE_TEXTS,
@@ -19,7 +20,6 @@ from crawler.pages.markers import (
     SCRIPT_PAGER_RE,
     looks_like_article_url,
 )
-from crawler.pages.generic import title_parts
 from crawler.processors import canonical_url, day_of, host_of
 
 if TYPE_CHECKING:
@@ -64,15 +64,28 @@ class ListPage:
         """Links to articles: a headline-length link with a date beside it, or with an
         article-shaped URL; page order, each once."""
         found: dict[str, ListedArticle] = {}
-        for line, anchor in self._anchors():
-            title = anchor.title if len(anchor.title) > len(anchor.text) else anchor.text
-            if len(anchor.text) < MIN_TITLE or anchor.text in PAGER_TEXTS:
+        for index, line in enumerate(self.lines):
+            if not line.anchors:
                 continue
-            date = day_of(anchor.after) or (day_of(line.text) if len(line.anchors) == 1 else None)
+            # A table row puts the date in the next cell, which is a line of its own.
+            following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+            beside = following.text if following is not None and not following.anchors \
+                and len(following.text) <= 25 else ""
+            for anchor in line.anchors:
+                if anchor.url.startswith(("http://", "https://")):
+                    self._add_article(found, line, anchor, beside)
+        return list(found.values())
+
+    def _add_article(self, found: dict[str, ListedArticle], line: Line, anchor: Anchor,
+                     beside: str) -> None:
+        title = anchor.title if len(anchor.title) > len(anchor.text) else anchor.text
+        if len(anchor.text) >= MIN_TITLE and anchor.text not in PAGER_TEXTS:
+            single = len(line.anchors) == 1
+            date = day_of(anchor.after) or (day_of(line.text) if single else None) \
+                or (day_of(beside) if single else None)
             if date or looks_like_article_url(anchor.url):
                 key = canonical_url(anchor.url)
                 found.setdefault(key, ListedArticle(key, title, date))
-        return list(found.values())
 
     @cached_property
     def dated_links(self) -> int:
@@ -106,8 +119,9 @@ class ListPage:
             target = urlsplit(anchor.url)
             series = _page_number(anchor.url) is not None
             same_place = host_of(anchor.url) == self.host and dirname(target.path) == own_dir
-            if same_place and (series or numbered and len(line.anchors) >= 2) \
-                    or series and host_of(anchor.url) == self.host:
+            pager_word = not numbered
+            if (same_place and (series or pager_word or (numbered and len(line.anchors) >= 2))) \
+                    or (series and host_of(anchor.url) == self.host):
                 number = int(text) if numbered else _page_number(anchor.url) or 0
                 found.setdefault(canonical_url(anchor.url), number)
         for number, url in enumerate(self.script_pages):

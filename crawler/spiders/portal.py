@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -117,7 +117,7 @@ class PortalSpider(Spider):
                           meta={"channel": channel})
             return
         article = article_page.to_article(
-            channel=channel, fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            channel=channel, fetched_at=datetime.now(UTC).isoformat(timespec="seconds"))
         if article.url != own and not response.meta.get("fallback"):
             # A print view or alias declaring its canonical page: read the record there, and
             # keep this reading in case that page fails.
@@ -237,7 +237,7 @@ class PortalSpider(Spider):
 
 
 def _is_html(response: TextResponse) -> bool:
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     return not content_type or "html" in content_type or "xml" in content_type \
         or content_type.startswith("text/plain")
 

@@ -1,0 +1,84 @@
+"""A fixture portal on 127.0.0.1: saved responses served over real HTTP, with injected faults."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Self
+
+from crawler.processors import canonical_url
+
+SAVED_ORIGIN = b"http://www.qsportal.test"
+
+
+class FixturePortal:
+    """Serve every ``response.json`` folder under ``root`` at its saved path and query.
+
+    The saved origin is rewritten to the server's own in bodies and headers. ``faults`` maps a
+    path (with query) to statuses answered before the saved response (``[503]``: one 503 then
+    the page). ``hits`` counts requests per path, for assertions about what a crawl fetched.
+    """
+
+    def __init__(self, root: Path, faults: dict[str, list[int]] | None = None) -> None:
+        self.root = root
+        self.faults = {path: list(statuses) for path, statuses in (faults or {}).items()}
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.saved: dict[str, Path] = {}
+        for meta in root.rglob("response.json"):
+            url = json.loads(meta.read_text("utf-8"))["url"]
+            self.saved[canonical_url(url).removeprefix(SAVED_ORIGIN.decode())] = meta.parent
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        with self.lock:
+            self.hits[path] += 1
+            pending = self.faults.get(path)
+            if pending:
+                return pending.pop(0), {"Content-Type": "text/html"}, b"<html>busy</html>"
+        folder = self.saved.get(canonical_url("http://x" + path).removeprefix("http://x"))
+        if folder is None:
+            return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
+        info = json.loads((folder / "response.json").read_text("utf-8"))
+        origin = self.origin.encode()
+        body = (folder / info.get("body", "body.html")).read_bytes().replace(SAVED_ORIGIN, origin)
+        headers = {k: v.replace(SAVED_ORIGIN.decode(), self.origin)
+                   for k, v in info.get("headers", {}).items()}
+        return int(info.get("status", 200)), headers, body
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, headers, body = portal.respond(self.path)
+                self.send_response(status)
+                for name, value in headers.items():
+                    if name.lower() not in {"content-length", "server"}:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler

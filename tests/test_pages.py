@@ -1,0 +1,180 @@
+"""Extraction on single pages: the seed article, encodings, templates no rule knows, lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import html_page, saved_page
+from crawler.pages.kinds import PageKind
+from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
+
+SEED = "zlxs-seed-article-body-twice"
+
+
+def test_seed_article_is_one_clean_record() -> None:
+    page = saved_page(SEED)
+    assert page.kind is PageKind.ARTICLE
+    record = DateNormalizationPipeline().process_item(
+        ParagraphDedupPipeline().process_item(page.article.to_article()))
+    assert record.title == "大力推进质量兴市工作 促进经济又好又快发展"
+    assert len(record.paragraphs) == 5  # the body is printed twice on the page
+    assert record.paragraphs[0].startswith("8月22日,国家质检总局党组书记李传卿")
+    assert record.published_at == "2007-08-23T10:12:00+08:00"  # the header, not "8月22日"
+    assert record.published_at_raw == "2007-08-23 10:12"
+    assert (record.source, record.editor, record.channel) == ("国家质检总局", "王明", "质量兴市")
+    assert record.images == [{"url": "http://www.qsportal.test/images/2007/0823/wuxi.jpg",
+                              "caption": "李传卿在无锡质量立市动员大会上讲话"}]
+    assert [(r["url"].rsplit("/", 1)[1], r["date"]) for r in record.related] == [
+        ("show.php?id=305", "2023-07-28"), ("show.php?id=306", "2023-07-28"),
+        ("content_1801.htm", "2018-03-27"), ("content_1802.htm", "2018-03-27"),
+        ("content_1803.htm", "2018-03-27")]
+    # The list shows a cut title; the link's title attribute has the whole one.
+    assert record.related[0]["title"].endswith("在质量强国、质量强省建设中勇当排头兵")
+    assert not any("(" in r["title"] and "2023" in r["title"] for r in record.related)
+    assert all("打印" not in p and "分享" not in p and "责任编辑" not in p
+               for p in record.paragraphs)
+
+
+def test_related_link_without_full_title_keeps_the_cut_title_visible() -> None:
+    page = html_page("""<html><head><title>标题一二三四五_栏目_网站</title></head><body>
+      <h1>标题一二三四五</h1><div>发布日期：2023-07-28</div>
+      <div><p>这是正文的第一段，内容足够长，用来构成文章的主体部分，包含标点符号。</p>
+      <p>这是正文的第二段，同样足够长，继续讲述文章的内容，包含更多的标点符号。</p>
+      <p>这是正文的第三段，再讲一些，让这一块成为页面上文字最密集的区域。</p></div>
+      <div><b>相关链接：</b><ul>
+        <li><a href="/xw/t1.html">被截断的相关新闻标题…</a>（2023-07-27）</li>
+        <li><a href="javascript:void(0)">不是链接</a></li>
+        <li><a href="/xw/t2.html">第二条</a> 2023/7/26</li>
+      </ul></div></body></html>""")
+    assert page.article.related == [
+        {"url": "http://www.example.gov.cn/xw/t1.html", "title": "被截断的相关新闻标题…",
+         "date": "2023-07-27"},
+        {"url": "http://www.example.gov.cn/xw/t2.html", "title": "第二条", "date": "2023-07-26"},
+    ]
+    assert page.article.to_article().published_at == "2023-07-28"
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("dfdt-table-gb2312-article", "广东省委常委、广州市委书记、市长郭永航为市长质量奖获奖企业颁奖 "
+                                  "在质量强国、质量强省建设中勇当排头兵"),
+    ("dfdt-table-gbk-no-charset", "四川成都市开展第二届“走进企业看质量”活动"),
+    ("dfdt-table-gbk-wrong-header-charset", "浙江省开展食品生产加工小作坊专项检查"),
+    ("zjyw-trs-gbk-article", "质检总局部署开展产品质量和食品安全专项整治行动"),
+])
+def test_gbk_pages_decode_whatever_they_declare(name: str, title: str) -> None:
+    page = saved_page(name)
+    assert page.document.encoding == "gb18030"
+    assert page.article.title == title
+    assert "\ufffd" not in " ".join(page.article.body.paragraphs)
+
+
+def test_gb18030_only_characters_survive() -> None:
+    paragraphs = saved_page("zjyw-trs-article-gb18030-chars").article.body.paragraphs
+    assert paragraphs[-1] == "参加会议的还有喆、镕等同志。"
+
+
+def test_generic_layer_reads_an_unseen_br_template() -> None:
+    page = html_page("""<html><head><title>某市开展计量器具专项检查 - 某某市场监管局</title></head>
+    <body><div id="nav"><a href="/">首页</a> <a href="/xw/">新闻</a> <span>2026年11月27日</span></div>
+    <table><tr><td><font size="4"><b>某市开展计量器具专项检查</b></font></td></tr>
+    <tr><td>时间：2023年7月28日 09:30　来源：某市市场监管局　作者：张三</td></tr>
+    <tr><td>　　7月27日，某市市场监管局对全市集贸市场的计量器具开展专项检查，共检查电子秤三百余台。<br>
+    　　检查中发现部分电子秤未按规定申请检定，执法人员当场责令整改，并对经营者进行了宣传教育。<br>
+    　　下一步，该局将持续加强计量监管，维护公平交易秩序。<br>
+    （责任编辑：李四）</td></tr></table>
+    <div class="side"><a href="/xw/t1.html">另一条新闻的标题在这里</a> 2023-07-01</div>
+    </body></html>""", encoding="gbk")
+    record = page.article.to_article()
+    assert page.kind is PageKind.ARTICLE
+    assert record.title == "某市开展计量器具专项检查"
+    assert record.published_at == "2023-07-28T09:30:00+08:00"
+    assert (record.source, record.author, record.editor) == ("某市市场监管局", "张三", "李四")
+    assert [p[:6] for p in record.paragraphs] == ["7月27日，", "检查中发现部", "下一步，该局"]
+    assert record.extracted_by["paragraphs"] == "generic"
+
+
+def test_metadata_layer_fills_what_the_page_does_not_show() -> None:
+    page = html_page("""<html><head><title>质量月活动启动_新闻</title>
+    <meta property="article:published_time" content="2023-09-01T08:00:00+08:00">
+    <meta name="ContentSource" content="国家市场监管总局"></head><body>
+    <h1>质量月活动启动</h1>
+    <div class="c"><p>九月是全国质量月，今年的质量月活动以质量强国为主题，在全国范围内同步启动。</p>
+    <p>各地将围绕质量提升开展形式多样的活动，推动全社会关注质量、重视质量。</p></div>
+    </body></html>""")
+    record = page.article.to_article()
+    assert record.published_at == "2023-09-01T08:00:00+08:00"
+    assert record.source == "国家市场监管总局"
+    assert record.extracted_by["published_at"] == record.extracted_by["source"] == "metadata"
+
+
+def test_split_article_links_its_pages_both_ways() -> None:
+    first = saved_page("zjyw-two-page-article-p1").article
+    second = saved_page("zjyw-two-page-article-p2").article
+    assert first.split_pages == ["http://www.qsportal.test/zjyw/200709/t20070901_123460_1.htm"]
+    assert first.first_page is None
+    assert second.first_page == "http://www.qsportal.test/zjyw/200709/t20070901_123460.htm"
+
+
+@pytest.mark.parametrize(("name", "pages", "next_page"), [
+    ("zjyw-list-index", ["/zjyw/index_1.htm"], "/zjyw/index_1.htm"),  # createPageHTML script
+    ("zlxs-list-node", ["/zlxs/node_12_2.htm"], "/zlxs/node_12_2.htm"),  # node_N_M + 下一页
+    ("dfdt-list-page-1", ["/dfdt/list.html?page=2"], "/dfdt/list.html?page=2"),  # ?page=N
+    ("tzgg-list", ["/tzgg/list_2.html"], "/tzgg/list_2.html"),  # list_N + 下页/尾页
+    ("tzgg-list-2", ["/tzgg/list.html"], None),  # the last page
+])
+def test_list_pagination_styles(name: str, pages: list[str], next_page: str | None) -> None:
+    page = saved_page(name)
+    origin = "http://www.qsportal.test"
+    assert page.kind is PageKind.LIST
+    assert page.listing.pages == [origin + p for p in pages]
+    assert page.listing.next_page == (origin + next_page if next_page else None)
+
+
+def test_script_pager_lists_every_page() -> None:
+    page = html_page("""<html><body><ul><li><a href="./t20230728_1.html">第一条新闻标题</a>
+    2023-07-28</li></ul><script>createPageHTML(4, 2, "index", "shtml");</script></body></html>""",
+                     url="http://www.a.gov.cn/xw/index_2.shtml")
+    assert page.listing.pages == ["http://www.a.gov.cn/xw/", "http://www.a.gov.cn/xw/index_1.shtml",
+                                  "http://www.a.gov.cn/xw/index_3.shtml"]
+    assert page.listing.next_page == "http://www.a.gov.cn/xw/index_3.shtml"
+
+
+def test_list_links_carry_titles_and_dates() -> None:
+    listing = saved_page("dfdt-list-page-1").listing
+    assert [(a.url.rsplit("=", 1)[1], a.date) for a in listing.articles] == [
+        ("306", "2023-07-28"), ("305", "2023-07-28")]
+    assert listing.name is None or listing.name == "地方动态"
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("home", PageKind.LIST),
+    ("about", PageKind.OTHER),
+    ("tzgg-deleted-article", PageKind.DELETED),
+    ("tzgg-notice-with-attachments", PageKind.ARTICLE),
+    ("zlxs-list-node-2", PageKind.LIST),
+])
+def test_page_kind_from_evidence(name: str, kind: PageKind) -> None:
+    assert saved_page(name).kind is kind
+
+
+def test_attachments_are_recorded_not_paragraphs() -> None:
+    article = saved_page("tzgg-notice-with-attachments").article
+    assert [a["url"].rsplit("/", 1)[1] for a in article.body.attachments] == [
+        "2008ccjh.pdf", "fbb.doc"]
+    assert not any("附件" in p for p in article.body.paragraphs)
+
+
+def test_print_view_names_its_canonical_page() -> None:
+    article = saved_page("print-view-canonical").article
+    assert article.canonical == "http://www.qsportal.test/zlxs/content_2002.htm"
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"\x00\x01\x02\xff" * 1000, b"<html><body><div>" * 5000, b"<p>\xd6\xca\xc1\xbf",
+    "<html><body><h1>标题</h1><p>&#xD800;&bogus; 文本".encode(),
+])
+def test_broken_pages_do_not_raise(body: bytes) -> None:
+    page = html_page("")
+    page = type(page).from_bytes("http://a.cn/x.html", body)
+    assert page.kind in set(PageKind)
+    page.article.to_article()

@@ -1,0 +1,71 @@
+"""Pipelines on records: repeats out, dates ISO, bad records dropped, one record per article."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Article
+from crawler.pipelines import (
+    DateNormalizationPipeline,
+    ParagraphDedupPipeline,
+    UniqueArticlePipeline,
+    ValidationPipeline,
+)
+
+
+@pytest.fixture
+def stats() -> MemoryStatsCollector:
+    return MemoryStatsCollector(get_crawler())
+
+
+def test_paragraph_dedup_keeps_first_occurrence_and_order(stats: MemoryStatsCollector) -> None:
+    body = ["第一段。", "第二段。", "第 一段。", "第三段。", "第二段。\u3000"]
+    item = ParagraphDedupPipeline(stats).process_item(Article(url="u", paragraphs=body))
+    assert item.paragraphs == ["第一段。", "第二段。", "第三段。"]
+    assert stats.get_value("dedup/paragraphs_removed") == 2
+
+
+def test_dates_split_out_of_related_titles_and_repeats_dropped(
+        stats: MemoryStatsCollector) -> None:
+    item = Article(url="u", published_at_raw="2007年08月23日 10:12", paragraphs=[
+        "正文。", "2007-08-23", "（2007年8月23日）", "8月22日，李传卿要求。"], related=[
+        {"url": "http://a/1", "title": "四川成都市开展活动(2023-07-28)", "date": None},
+        {"url": "http://a/1", "title": "四川成都市开展活动", "date": None},
+        {"url": "http://a/2", "title": "质量提升", "date": "2018年3月27日"},
+    ])
+    item = DateNormalizationPipeline(stats).process_item(item)
+    assert item.published_at == "2007-08-23T10:12:00+08:00"
+    assert item.related == [
+        {"url": "http://a/1", "title": "四川成都市开展活动", "date": "2023-07-28"},
+        {"url": "http://a/2", "title": "质量提升", "date": "2018-03-27"},
+    ]
+    assert item.paragraphs == ["正文。", "8月22日，李传卿要求。"]
+    assert stats.get_value("dedup/related_removed") == 1
+
+
+@pytest.mark.parametrize(("item", "reason"), [
+    (Article(url="u", title=None, paragraphs=["正文。"]), "no_title"),
+    (Article(url="u", title="标题", paragraphs=[]), "no_body"),
+])
+def test_validation_drops_with_reason(item: Article, reason: str,
+                                      stats: MemoryStatsCollector) -> None:
+    with pytest.raises(DropItem, match=reason):
+        ValidationPipeline(stats).process_item(item)
+    assert stats.get_value(f"validation/dropped/{reason}") == 1
+
+
+def test_validation_passes_a_complete_record() -> None:
+    item = Article(url="u", title="标题", paragraphs=["正文。"])
+    assert ValidationPipeline().process_item(item) is item
+
+
+def test_unique_article_once_per_crawl(stats: MemoryStatsCollector) -> None:
+    pipeline = UniqueArticlePipeline(stats)
+    pipeline.process_item(Article(url="http://a/1", pages=["http://a/1"]))
+    pipeline.process_item(Article(url="http://a/2", pages=["http://a/2"]))
+    with pytest.raises(DropItem):
+        pipeline.process_item(Article(url="http://a/1", pages=["http://a/print/1"]))
+    assert stats.get_value("dedup/articles_removed") == 1
