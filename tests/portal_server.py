@@ -19,11 +19,14 @@ class FixturePortal:
 
     The saved origin is rewritten to the server's own in bodies and headers. ``faults`` maps a
     path (with query) to statuses answered before the saved response (``[503]``: one 503 then
-    the page). ``hits`` counts requests per path, for assertions about what a crawl fetched.
+    the page); ``redirects`` maps a path to a URL it answers 302 to. ``hits`` counts requests
+    per path, for assertions about what a crawl fetched.
     """
 
-    def __init__(self, root: Path, faults: dict[str, list[int]] | None = None) -> None:
+    def __init__(self, root: Path, faults: dict[str, list[int]] | None = None,
+                 redirects: dict[str, str] | None = None) -> None:
         self.root = root
+        self.redirects = dict(redirects or {})
         self.faults = {path: list(statuses) for path, statuses in (faults or {}).items()}
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -54,6 +57,8 @@ class FixturePortal:
             pending = self.faults.get(path)
             if pending:
                 return pending.pop(0), {"Content-Type": "text/html"}, b"<html>busy</html>"
+        if path in self.redirects:
+            return 302, {"Location": self.redirects[path]}, b""
         folder = self.saved.get(canonical_url("http://x" + path).removeprefix("http://x"))
         if folder is None:
             return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"

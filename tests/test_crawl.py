@@ -34,14 +34,20 @@ def test_replay_crawl_writes_every_article_once_with_every_field(
 def test_live_crawl_survives_faults_and_stays_on_site(
         tmp_path: Path, expected_portal: list[dict]) -> None:
     faults = {"/zjyw/200708/t20070823_123456.htm": [503], "/zlxs/node_12_2.htm": [500, 503]}
-    with FixturePortal(PORTAL, faults) as portal:
-        crawl = run_crawl(tmp_path, portal.origin + "/")
-        hits = dict(portal.hits)
+    # Another host (same machine, other name): a redirect there must not be followed.
+    with FixturePortal(PORTAL) as elsewhere:
+        offsite = elsewhere.origin.replace("127.0.0.1", "localhost") + "/zlxs/content_2001.htm"
+        redirects = {"/zjyw/200708/t20070830_999999.htm": offsite}
+        with FixturePortal(PORTAL, faults, redirects) as portal:
+            crawl = run_crawl(tmp_path, portal.origin + "/")
+            hits = dict(portal.hits)
+        assert not elsewhere.hits
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert comparable(crawl.records, portal.origin) == expected_portal
     # The 5xx pages were retried until they answered; nothing else was fetched twice.
     assert hits.pop("/zjyw/200708/t20070823_123456.htm") == 2
     assert hits.pop("/zlxs/node_12_2.htm") == 3
+    assert hits["/zjyw/200708/t20070830_999999.htm"] == 1  # the redirect off the site
     assert max(hits.values()) == 1, hits
     # robots.txt read once and obeyed; no trap, search or off-site request.
     assert hits["/robots.txt"] == 1

@@ -178,3 +178,46 @@ def test_broken_pages_do_not_raise(body: bytes) -> None:
     page = type(page).from_bytes("http://a.cn/x.html", body)
     assert page.kind in set(PageKind)
     page.article.to_article()
+
+
+def test_script_drawn_article_pager_and_base_href() -> None:
+    page = html_page("""<html><head><base href="http://www.a.gov.cn/xw/202307/">
+    <title>一篇分两页的文章_新闻_网站</title></head><body>
+    <h1>一篇分两页的文章</h1><p>发布时间：2023-07-28 10:00</p>
+    <div class="TRS_Editor"><p>第一页的正文内容，足够长，包含标点符号，构成文章主体的第一部分。</p>
+    <p>第一页的第二段内容，继续讲述，同样包含逗号和句号。</p></div>
+    <script>createPageHTML(3, 0, "t20230728_99", "html");</script>
+    <a href="t20230728_98.html">上一篇文章的标题</a></body></html>""",
+                     url="http://www.a.gov.cn/xw/202307/t20230728_99.html")
+    assert page.article.split_pages == ["http://www.a.gov.cn/xw/202307/t20230728_99_1.html",
+                                        "http://www.a.gov.cn/xw/202307/t20230728_99_2.html"]
+    assert "http://www.a.gov.cn/xw/202307/t20230728_98.html" in dict(page.listing.links)
+
+
+def test_offsite_base_href_is_ignored() -> None:
+    page = html_page("""<html><head><base href="http://evil.example/"></head><body>
+    <a href="/xw/t1.html">新闻标题一二三</a></body></html>""")
+    assert dict(page.listing.links) == {"http://www.example.gov.cn/xw/t1.html": "新闻标题一二三"}
+
+
+def test_headline_from_a_title_block_when_title_tag_is_the_site_name() -> None:
+    page = html_page("""<html><head><title>某某省质量技术监督局</title></head><body>
+    <div class="nav"><a href="/">首页</a> <a href="/xw/">工作动态</a></div>
+    <div class="art_title">全省开展电梯安全专项检查</div>
+    <div class="art_info">2023-07-28</div>
+    <div class="art_con"><p>为切实保障电梯运行安全，省局近日部署开展全省电梯安全专项检查。</p>
+    <p>检查覆盖住宅小区、商场、医院等人员密集场所，共检查电梯一千余台。</p></div>
+    <div class="foot">发布日期：2023-07-29 版权所有</div></body></html>""")
+    record = page.article.to_article()
+    assert record.title == "全省开展电梯安全专项检查"
+    assert record.published_at == "2023-07-28"
+
+
+def test_labelled_date_after_the_body_when_the_header_has_none() -> None:
+    page = html_page("""<html><head><title>关于规范计量器具使用的通告_通知公告</title></head><body>
+    <h2>关于规范计量器具使用的通告</h2>
+    <div class="c"><p>为规范计量器具的使用，维护消费者合法权益，现将有关事项通告如下。</p>
+    <p>一、经营者使用的计量器具应当依法检定，检定合格后方可使用。</p></div>
+    <p>发布日期：2023年07月28日</p>
+    <div class="side"><a href="/a.html">其他新闻的标题内容</a> 2023-08-01</div></body></html>""")
+    assert page.article.to_article().published_at == "2023-07-28"

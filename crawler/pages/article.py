@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from posixpath import dirname
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from crawler.items import Article, Attachment, Image, RelatedLink
 from crawler.pages.generic import (
@@ -28,6 +28,7 @@ from crawler.pages.markers import (
     ATTACHMENT_LINE_RE,
     BREADCRUMB_RE,
     CRUMB_SEPARATOR_RE,
+    DATE_LABELS,
     DELETED_RE,
     EDITOR_LINE_RE,
     IMAGE_EXTENSIONS,
@@ -36,6 +37,7 @@ from crawler.pages.markers import (
     PAGE_PARAM_RE,
     PUNCT_RE,
     RELATED_HEADING_RE,
+    SCRIPT_PAGER_RE,
     SENTENCE_END_RE,
     SOURCE_LINE_RE,
     WIDGET_RE,
@@ -45,7 +47,7 @@ from crawler.pages.markers import (
 )
 from crawler.pages.metadata import Metadata, read_metadata
 from crawler.pages.templates import template_body
-from crawler.processors import canonical_url, day_of, find_date, host_of
+from crawler.processors import ParsedDate, canonical_url, day_of, find_date, host_of
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
@@ -82,7 +84,7 @@ class ArticlePage:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.url = document.url
-        self.lines: list[Line] = page_lines(document.root, document.url)
+        self.lines: list[Line] = page_lines(document.root, document.base_url)
 
     # --- layers ------------------------------------------------------------------------
 
@@ -140,6 +142,20 @@ class ArticlePage:
     @cached_property
     def header(self) -> HeaderFields:
         return parse_header(header_text([self.lines[i] for i in self.header_indices]))
+
+    @cached_property
+    def trailer_date(self) -> ParsedDate | None:
+        """A labelled publication date printed just after the body (发布日期：… at the foot)."""
+        indices = self._body_lines[1]
+        if not indices:
+            return None
+        for line in self.lines[indices[-1] + 1: indices[-1] + 4]:
+            for match in LABEL_RE.finditer(line.text):
+                if match.group("label") in DATE_LABELS:
+                    parsed = find_date(line.text[match.end():])
+                    if parsed:
+                        return parsed
+        return None
 
     @cached_property
     def related_indices(self) -> list[int]:
@@ -286,7 +302,6 @@ class ArticlePage:
         """Other pages of a 分页 article (``stem_2.htm`` ...), in page order; [] when single."""
         own = urlsplit(self.url)
         stem, _, ext = own.path.rpartition("/")[2].rpartition(".")
-        current = _SPLIT_PAGE_RE.match(own.path.rpartition("/")[2])
         numbered: dict[int, str] = {}
         for line in self.lines:
             for anchor in line.anchors:
@@ -300,9 +315,12 @@ class ArticlePage:
                 elif (target.path == own.path and target.query != own.query
                       and (page := PAGE_PARAM_RE.search(target.query))):
                     numbered[int(page.group(1))] = canonical_url(anchor.url)
-        if current is None and not own.query:
-            return [numbered[n] for n in sorted(numbered)]
-        return [url for n, url in sorted(numbered.items()) if url != canonical_url(self.url)]
+        script = SCRIPT_PAGER_RE.search(self.document.script_text)
+        if script and script.group("prefix") == stem and script.group("ext") == ext:
+            for n in range(1, min(int(script.group("count")), 1000)):
+                numbered.setdefault(n, canonical_url(urljoin(self.url, f"{stem}_{n}.{ext}")))
+        own_url = canonical_url(self.url)
+        return [url for _, url in sorted(numbered.items()) if url != own_url]
 
     @cached_property
     def first_page(self) -> str | None:
@@ -362,14 +380,14 @@ class ArticlePage:
                     return value
             return None
 
-        date = header.date or meta.date
+        date = header.date or meta.date or self.trailer_date
         layers_title = "generic" if self.headline and self.headline.line >= 0 else "metadata"
         if self.title:
             layers["title"] = layers_title
         if body.paragraphs:
             layers["paragraphs"] = self._body_lines[0]
         if date:
-            layers["published_at"] = "generic" if header.date else "metadata"
+            layers["published_at"] = "metadata" if date is meta.date else "generic"
         article = Article(
             url=self.canonical,
             title=self.title,

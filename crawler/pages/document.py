@@ -6,6 +6,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -136,6 +137,17 @@ class Document:
             return normalize_space(titles[0].text_content())
         match = re.search(r"<text\b[^>]*\btitle=\"([^\"]*)\"", self.text[:2048])
         return normalize_space(match.group(1)) if match else ""
+
+    @cached_property
+    def base_url(self) -> str:
+        """What relative links resolve against: ``<base href>`` when it stays on this host."""
+        bases = self.raw_root.xpath("//base/@href")
+        if bases:
+            base = urljoin(self.url, str(bases[0]).strip())
+            if urlsplit(base).scheme in {"http", "https"} \
+                    and urlsplit(base).hostname == urlsplit(self.url).hostname:
+                return base
+        return self.url
 
     def meta(self, *names: str) -> str | None:
         """The first non-empty ``<meta name|property=...>`` content among ``names``."""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 TITLE_SEPARATOR_RE = re.compile(r"\s*(?:_|\||｜|丨|--|—|–|::|-\s|\s-)\s*")
 HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+TITLE_MARK_RE = re.compile(r"title|tit\b|headline|biaoti|\bbt\b|wzbt|article_?t", re.I)
 # A line counts towards the body when it has at least this much unlinked text.
 MIN_BODY_LINE = 8
 HEADER_LINES = 6  # header line(s) sit within this many lines of the headline
@@ -136,8 +137,24 @@ def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headlin
     for i in reversed(range(max(0, body_start - 40), body_start)):
         if lines[i].block.tag in {"h1", "h2"} and len(lines[i].text) >= 4:
             return Headline(lines[i].text, i)
+    for i in reversed(range(max(0, body_start - 15), body_start)):
+        line = lines[i]
+        if 5 <= len(line.text) <= 100 and line.link_ratio < 0.5 and _titled(line.block):
+            return Headline(line.text, i)
     parts = [p for p in title_parts(title_tag) if len(p) >= 4]
     return Headline(max(parts, key=len), -1) if parts else None
+
+
+def _titled(element: HtmlElement) -> bool:
+    """Whether the element or one of its two parents is marked as a title by class or id."""
+    for _ in range(3):
+        if element is None:
+            return False
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if TITLE_MARK_RE.search(marks):
+            return True
+        element = element.getparent()
+    return False
 
 
 class HeaderFields(NamedTuple):

@@ -65,8 +65,8 @@ PAGER_TEXTS = NEXT_PAGE_TEXTS | LAST_PAGE_TEXTS | frozenset(
 )
 # TRS WCM and kin: createPageHTML(count, current, "index", "html") and similar calls.
 SCRIPT_PAGER_RE = re.compile(
-    r"(?:createPage(?:HTML|Html)|createPageHtml|setPage|showPage)\s*\(\s*['\"]?(?P<count>\d+)['\"]?"
-    r"\s*,\s*['\"]?(?P<current>\d+)['\"]?\s*,\s*['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*"
+    r"(?:createPage(?:HTML|Html)?|setPage|showPage)\s*\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?"
+    r"['\"]?(?P<count>\d+)['\"]?\s*,\s*['\"]?(?P<current>\d+)['\"]?\s*,\s*['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*"
     r"['\"](?P<ext>\w+)['\"]"
 )
 PAGE_PARAM_RE = re.compile(r"(?:^|&)(?:page|pageno|pageindex|pagenum|p|pn|curpage|currentpage)"
