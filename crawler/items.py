@@ -55,4 +55,7 @@ class Article:
     #: Which layer produced each field: ``template``, ``metadata``, ``generic``, or ``crawl``
     #: (the channel named by the list page that linked the article).
     extracted_by: dict[str, str] = field(default_factory=dict)
+    #: True when an article written by an earlier run changed and is written again
+    #: (``RECHECK_DAYS``); false for an article written for the first time.
+    update: bool = False
     fetched_at: str | None = None  #: ISO 8601 UTC time of the fetch of the first page

@@ -8,18 +8,19 @@ import json
 import logging
 import os
 import re
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
 from crawler.processors import canonical_url
+from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
     from typing import Self
@@ -94,9 +95,60 @@ def _retry_after_seconds(value: str) -> float:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return 0.0
-    from datetime import datetime
-
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+class StateMiddleware:
+    """Across runs: never fetch a written article again, whichever URL leads to it (lists,
+    related links, redirects, print views), unless it is due for a re-check
+    (``RECHECK_DAYS``); leave known dead and non-article pages alone until their re-check
+    time. Requests with ``meta["state_exempt"]`` (start URLs, list pages) always go out."""
+
+    def __init__(self, state: CrawlState, stats: StatsCollector, recheck_days: int,
+                 dead_recheck: timedelta) -> None:
+        self.state = state
+        self.stats = stats
+        self.recheck_days = recheck_days
+        self.dead_recheck = dead_recheck
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        state = state_for(crawler)
+        if state is None:
+            raise NotConfigured
+        assert crawler.stats is not None
+        return cls(state, crawler.stats, crawler.settings.getint("RECHECK_DAYS"),
+                   timedelta(days=crawler.settings.getfloat("STATE_DEAD_RECHECK_DAYS")))
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("state_exempt") or request.url.endswith("/robots.txt"):
+            return
+        url = canonical_url(request.url)
+        known = self.state.known(url)
+        if known is not None and not self.due_for_recheck(known.published_at):
+            self.stats.inc_value("state/skipped_known")
+            raise IgnoreRequest(f"already written: {url}")
+        if self.state.skip_until(url):
+            self.stats.inc_value("state/skipped_page")
+            raise IgnoreRequest(f"known to lead nowhere until its re-check: {url}")
+
+    def due_for_recheck(self, published_at: str | None) -> bool:
+        since = self.state.recheck_since(self.recheck_days)
+        return bool(since and published_at and published_at[:10] >= since)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("state_exempt"):
+            return response
+        if response.status in (404, 410):
+            self.state.mark_page(canonical_url(request.url), str(response.status),
+                                 self.dead_recheck)
+        elif response.status in (301, 302, 303, 307, 308):
+            # An old URL: once its target is written, the old URL needs no fetch either.
+            location = (response.headers.get(b"Location") or b"").decode("latin-1")
+            if location:
+                self.state.add_alias(canonical_url(request.url),
+                                     canonical_url(urljoin(request.url, location)))
+        return response
 
 
 # --- replay and record: saved responses, one folder each ----------------------------------

@@ -6,13 +6,16 @@ so ``python -m crawler.extract`` and the tests run them without a crawler.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.processors import day_of, find_date, paragraph_key, split_trailing_date
+from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
     from typing import Self
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
+
+#: Fields whose absence is counted per run; a jump in a rate means the site changed.
+TRACKED_FIELDS = ("published_at", "source", "author", "editor", "channel")
 
 
 class _StatsPipeline:
@@ -97,7 +103,9 @@ def _is_dateline(paragraph: str) -> bool:
 
 class ValidationPipeline(_StatsPipeline):
     """Drop a record without title or body, logging its URL and reason, counting
-    ``validation/dropped/<reason>``."""
+    ``validation/dropped/<reason>``. Counts what valid records lack
+    (``records/missing/<field>``) and which layer read their body
+    (``extraction/paragraphs/<layer>``): the signs of a redesign."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -105,6 +113,12 @@ class ValidationPipeline(_StatsPipeline):
             if not adapter.get(field):
                 self.inc(f"validation/dropped/{reason}")
                 raise DropItem(f"{reason}: {adapter.get('url')}")
+        self.inc("records/valid")
+        for field in TRACKED_FIELDS:
+            if not adapter.get(field):
+                self.inc(f"records/missing/{field}")
+        layer = (adapter.get("extracted_by") or {}).get("paragraphs", "unknown")
+        self.inc(f"extraction/paragraphs/{layer}")
         return item
 
 
@@ -122,4 +136,42 @@ class UniqueArticlePipeline(_StatsPipeline):
             self.inc("dedup/articles_removed")
             raise DropItem(f"duplicate: {adapter['url']}", log_level="DEBUG")
         self.seen.update(keys)
+        return item
+
+
+def content_hash(item: Any) -> str:
+    """What a change of an article means: its headline, date text and body."""
+    adapter = ItemAdapter(item)
+    text = json.dumps([adapter.get("title"), adapter.get("published_at_raw"),
+                       adapter.get("paragraphs")], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class StatePipeline(_StatsPipeline):
+    """Across runs: a record already written with the same content is dropped; one whose
+    content changed (re-fetched within ``RECHECK_DAYS``) is written with ``update: true``.
+    Written records become known only when the run's output file is in place
+    (``StateExtension``). Off without ``STATE_URI``."""
+
+    def __init__(self, state: CrawlState, stats: StatsCollector | None = None) -> None:
+        super().__init__(stats)
+        self.state = state
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        state = state_for(crawler)
+        if state is None:
+            raise NotConfigured
+        return cls(state, crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        digest = content_hash(item)
+        known = self.state.known(adapter["url"])
+        if known is not None and known.content_hash == digest:
+            self.inc("state/unchanged")
+            raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
+        adapter["update"] = known is not None
+        self.inc("records/updated" if known else "records/new")
+        self.state.add_pending(adapter["url"], digest, adapter.get("published_at"))
         return item

@@ -30,6 +30,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Replay and record sit next to the network, under redirects and decompression.
     "crawler.middlewares.ReplayMiddleware": 950,
     "crawler.middlewares.RecordMiddleware": 951,
+    # Across runs: written articles and dead pages are not fetched again (needs STATE_URI).
+    "crawler.middlewares.StateMiddleware": 50,
 }
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
 RETRY_BACKOFF_MAX = 60.0  # cap, including a server's Retry-After
@@ -63,11 +65,23 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DateNormalizationPipeline": 200,
     "crawler.pipelines.ValidationPipeline": 300,
     "crawler.pipelines.UniqueArticlePipeline": 400,
+    "crawler.pipelines.StatePipeline": 500,  # needs STATE_URI
 }
+EXTENSIONS = {"crawler.extensions.StateExtension": 500}  # needs STATE_URI
+FEED_STORAGES = {"": "crawler.feeds.AtomicFileFeedStorage",
+                 "file": "crawler.feeds.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = None  # the Article dataclass fixes field order
 # Without -o/-O, each run writes output/<spider>-<UTC start time>.jsonl (see README).
 PORTAL_DEFAULT_FEED = "output/%(name)s-%(time)s.jsonl"
+
+# --- State across runs (see README, "Incremental runs") ------------------------------------
+STATE_URI = ""  # a SQLite file; unset: every run starts afresh. The cron command sets it.
+STATE_LOCK_TIMEOUT = 10.0  # seconds to wait for a state file another process holds
+RECHECK_DAYS = 0  # re-fetch articles published in the last N days; write them if changed
+STATE_DEAD_RECHECK_DAYS = 7  # a 404/410/deleted page is tried again after this (doubling)
+STATE_OTHER_RECHECK_HOURS = 24  # a page with neither articles nor a list, likewise
+STATE_DROPPED_RECHECK_HOURS = 24  # a page whose record was dropped (no title or body)
 
 # --- Replay and record (see README) --------------------------------------------------------
 REPLAY_DIR = ""  # a folder of saved responses: the crawl runs from it with no network

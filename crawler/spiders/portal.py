@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
 from crawler.pages.markers import looks_like_article_url, looks_like_list_url, looks_like_trap
 from crawler.processors import canonical_url, clean_url, host_of
+from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -78,7 +80,7 @@ class PortalSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse, priority=Priority.START,
-                          meta={"other_depth": 0})
+                          meta={"other_depth": 0, "state_exempt": True})
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -97,8 +99,10 @@ class PortalSpider(Spider):
             depth = 0
         elif kind is PageKind.DELETED:
             logger.info("Deleted article page, no record: %s", response.url)
+            self._remember(response, "deleted", "STATE_DEAD_RECHECK_DAYS", 24)
             return
         else:
+            self._remember(response, "other", "STATE_OTHER_RECHECK_HOURS", 1)
             self.other_pages += 1
             depth += 1
             if self.other_pages > self.settings.getint("PORTAL_OTHER_PAGES") or \
@@ -118,6 +122,9 @@ class PortalSpider(Spider):
             return
         article = article_page.to_article(
             channel=channel, fetched_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        if self.state is not None:
+            for alias in {own, *map(canonical_url, response.meta.get("redirect_urls", []))}:
+                self.state.add_alias(alias, article.url)
         if article.url != own and not response.meta.get("fallback"):
             # A print view or alias declaring its canonical page: read the record there, and
             # keep this reading in case that page fails.
@@ -178,21 +185,31 @@ class PortalSpider(Spider):
         listing = page.listing
         channel = listing.name if urlsplit(response.url).path.strip("/") else None
         channel = channel or response.meta.get("channel")
-        for item in listing.articles:
-            if self._allowed(item.url):
-                yield Request(item.url, callback=self.parse, priority=Priority.ARTICLE,
-                              meta={"channel": channel, "other_depth": 0})
-        for url in listing.pages:
+        articles = [item for item in listing.articles if self._allowed(item.url)]
+        for item in articles:
+            yield Request(item.url, callback=self.parse, priority=Priority.ARTICLE,
+                          meta={"channel": channel, "other_depth": 0})
+        if self.state is None:
+            pages = listing.pages
+        elif any(self.state.known(item.url) is None for item in articles):
+            pages = [listing.next_page] if listing.next_page else []
+        else:  # every article here was written before: older pages hold nothing new
+            self.crawler.stats.inc_value("state/pagination_stopped")
+            pages = []
+        for url in pages:
             if self._allowed(url):
                 yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
-                              meta={"channel": channel, "other_depth": 0})
+                              meta={"channel": channel, "other_depth": 0,
+                                    "state_exempt": True})
 
     def _links(self, page: Page, depth: int) -> Iterator[Request]:
         """Every other page link on the site, by the kind its URL suggests. Pages of a 分页
-        article are left to the record's own chain."""
-        split = set(page.article.split_pages)
+        article are left to the record's own chain, pages of a list to ``_list``."""
+        skip = set(page.article.split_pages)
+        if page.kind is PageKind.LIST:
+            skip.update(page.listing.pages)
         for url, _text in page.listing.links:
-            if url in split or not self._allowed(url) or looks_like_trap(url):
+            if url in skip or not self._allowed(url) or looks_like_trap(url):
                 continue
             if not self._new_query_variant(url):
                 continue
@@ -203,9 +220,20 @@ class PortalSpider(Spider):
             else:
                 priority = Priority.PAGE
             yield Request(url, callback=self.parse, priority=priority,
-                          meta={"other_depth": depth})
+                          meta={"other_depth": depth,
+                                "state_exempt": priority is Priority.LIST})
 
     # --- helpers -------------------------------------------------------------------------
+
+    @cached_property
+    def state(self) -> CrawlState | None:
+        return state_for(self.crawler)
+
+    def _remember(self, response: Response, kind: str, setting: str, unit_hours: float) -> None:
+        """Let the state skip a page without articles until its re-check time."""
+        if self.state is not None and not response.meta.get("state_exempt"):
+            recheck = timedelta(hours=self.settings.getfloat(setting) * unit_hours)
+            self.state.mark_page(canonical_url(response.url), kind, recheck)
 
     def _page(self, response: Response) -> Page | None:
         if not isinstance(response, TextResponse) or not _is_html(response):

@@ -1,0 +1,222 @@
+"""Crawl state across runs: which articles were written, which URLs lead nowhere new.
+
+SQLite in WAL mode, keyed on the canonical article URL (never on Scrapy's request
+fingerprint). An article becomes known only once the file holding its record is in place:
+records of a run are kept *pending* under the run's output path and committed after the
+output file is renamed into place. A run killed before that leaves them pending; the next
+run commits them if the file exists and drops them if it does not, so the articles are
+fetched again and nothing is lost or written twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import time
+import weakref
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY, content_hash TEXT NOT NULL, published_at TEXT,
+    first_written TEXT NOT NULL, last_written TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS aliases (url TEXT PRIMARY KEY, article_url TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY, kind TEXT NOT NULL, attempts INTEGER NOT NULL,
+    next_check REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, output TEXT, started TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending (
+    batch TEXT NOT NULL, url TEXT NOT NULL, content_hash TEXT NOT NULL, published_at TEXT,
+    PRIMARY KEY (batch, url));
+CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, finished TEXT NOT NULL, summary TEXT);
+"""
+VERSION = 1
+
+
+class StateError(Exception):
+    """The state store cannot be used (corrupt, locked, unknown backend): the run must stop
+    rather than silently crawl everything again."""
+
+
+@dataclass(frozen=True)
+class Known:
+    content_hash: str
+    published_at: str | None
+
+
+class CrawlState:
+    """The SQLite state store. All writes go through short transactions."""
+
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self.path = path
+        #: This run's batch: its records stay pending under this id until settled.
+        self.batch = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, VERSION):
+                raise StateError(f"state {path} has schema version {version}, "
+                                 f"this crawler knows {VERSION}")
+            with self.db:
+                self.db.executescript(SCHEMA)
+                self.db.execute(f"PRAGMA user_version={VERSION}")
+            check = self.db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise StateError(f"state {path} is damaged: {check}")
+        except sqlite3.DatabaseError as error:
+            raise StateError(f"cannot use state {path}: {error}") from error
+
+    # --- what is known -----------------------------------------------------------------
+
+    def known(self, url: str) -> Known | None:
+        """The written article behind ``url`` (its own URL or an alias), None when new."""
+        row = self.db.execute(
+            "SELECT content_hash, published_at FROM articles WHERE url = ?1 OR url = "
+            "(SELECT article_url FROM aliases WHERE url = ?1)", (url,)).fetchone()
+        return Known(row[0], row[1]) if row else None
+
+    def skip_until(self, url: str) -> float | None:
+        """When a dead, deleted or uninteresting page is worth fetching again (epoch s)."""
+        row = self.db.execute("SELECT next_check FROM pages WHERE url = ?", (url,)).fetchone()
+        return row[0] if row and row[0] > time.time() else None
+
+    def mark_page(self, url: str, kind: str, recheck: timedelta) -> None:
+        """Remember a page that yields no article (404, deleted, other); retries back off."""
+        with self.db:
+            row = self.db.execute("SELECT attempts FROM pages WHERE url = ?", (url,)).fetchone()
+            attempts = (row[0] if row else 0) + 1
+            wait = recheck.total_seconds() * min(2 ** (attempts - 1), 8)
+            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                            (url, kind, attempts, time.time() + wait))
+
+    def forget_page(self, url: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM pages WHERE url = ?", (url,))
+
+    def recheck_since(self, days: int, today: date | None = None) -> str | None:
+        """Articles published on or after this day are fetched again (``RECHECK_DAYS``)."""
+        if days <= 0:
+            return None
+        return ((today or date.today()) - timedelta(days=days)).isoformat()
+
+    # --- a run's records ---------------------------------------------------------------
+
+    def begin_batch(self, output: str | None) -> None:
+        """Name the file this run's records go to (None: no file to wait for)."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
+                            (self.batch, output, _now()))
+
+    def add_pending(self, url: str, content_hash: str, published_at: str | None) -> None:
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, NULL, ?)",
+                            (self.batch, _now()))
+            self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
+                            (self.batch, url, content_hash, published_at))
+
+    def add_alias(self, url: str, article_url: str) -> None:
+        """Another URL for an article (old URL, print view). It counts as known once the
+        article does, so it can be written at once."""
+        if url != article_url:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (url, article_url))
+
+    def commit_batch(self, batch: str) -> int:
+        """Make a batch's articles known (their output file is in place). Returns how many."""
+        with self.db:
+            rows = self.db.execute(
+                "SELECT url, content_hash, published_at FROM pending WHERE batch = ?",
+                (batch,)).fetchall()
+            self.db.executemany(
+                "INSERT INTO articles VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(url) DO UPDATE "
+                "SET content_hash = ?2, published_at = ?3, last_written = ?4",
+                [(*row, _now()) for row in rows])
+            self.db.execute("DELETE FROM pending WHERE batch = ?", (batch,))
+            self.db.execute("DELETE FROM batches WHERE id = ?", (batch,))
+        return len(rows)
+
+    def discard_batch(self, batch: str) -> int:
+        with self.db:
+            count = self.db.execute("DELETE FROM pending WHERE batch = ?", (batch,)).rowcount
+            self.db.execute("DELETE FROM batches WHERE id = ?", (batch,))
+        return count
+
+    def settle(self, batch: str) -> bool:
+        """Commit a batch whose output file is in place (or that had no file), else drop its
+        pending records so their articles are fetched again. True when committed."""
+        row = self.db.execute("SELECT output FROM batches WHERE id = ?", (batch,)).fetchone()
+        if row is None:
+            return False
+        if row[0] is None or Path(row[0]).exists():
+            logger.info("State: %d articles of run %s are now known", self.commit_batch(batch),
+                        batch)
+            return True
+        logger.warning("State: run %s left no output file; %d records dropped, their articles "
+                       "will be fetched again", batch, self.discard_batch(batch))
+        return False
+
+    def recover(self) -> None:
+        """Settle the batches of runs that were killed before they could."""
+        for (batch,) in self.db.execute("SELECT id FROM batches").fetchall():
+            if batch != self.batch:
+                self.settle(batch)
+
+    # --- run history ------------------------------------------------------------------------
+
+    def record_run(self, run_id: str, summary: dict[str, object]) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)",
+                            (run_id, _now(), json.dumps(summary, ensure_ascii=False)))
+
+    def recent_runs(self, count: int) -> list[dict[str, object]]:
+        rows = self.db.execute("SELECT summary FROM runs ORDER BY finished DESC LIMIT ?",
+                               (count,)).fetchall()
+        return [json.loads(row[0]) for row in rows if row[0]]
+
+    def counts(self) -> dict[str, int]:
+        return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("articles", "aliases", "pages", "pending")}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_state(uri: str, *, timeout: float = 10.0) -> CrawlState:
+    """The state named by ``STATE_URI``: a file path (SQLite) or ``sqlite:///path``."""
+    if uri.startswith(("redis://", "rediss://")):
+        raise StateError("a redis:// STATE_URI needs the distributed backend, which this "
+                         "version does not have; use a SQLite file path")
+    path = uri.removeprefix("sqlite://") if uri.startswith("sqlite://") else uri
+    return CrawlState(Path(path).expanduser(), timeout=timeout)
+
+
+_OPEN: weakref.WeakKeyDictionary[Crawler, CrawlState | None] = weakref.WeakKeyDictionary()
+
+
+def state_for(crawler: Crawler) -> CrawlState | None:
+    """The crawl's state store, opened once per crawler; None when ``STATE_URI`` is unset."""
+    if crawler not in _OPEN:
+        uri = crawler.settings.get("STATE_URI")
+        state = open_state(
+            uri, timeout=crawler.settings.getfloat("STATE_LOCK_TIMEOUT", 10.0)) if uri else None
+        if state is not None:
+            state.recover()
+        _OPEN[crawler] = state
+    return _OPEN[crawler]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
