@@ -41,6 +41,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
         self.temp = Path(name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as a plainly created file would be, not mkstemp's 0600
         file = os.fdopen(fd, "wb")
         if self.write_mode == "ab" and final.exists():
             with final.open("rb") as old:

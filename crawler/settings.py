@@ -31,7 +31,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ReplayMiddleware": 950,
     "crawler.middlewares.RecordMiddleware": 951,
     # Across runs: written articles and dead pages are not fetched again (needs STATE_URI).
-    "crawler.middlewares.StateMiddleware": 50,
+    # Above RedirectMiddleware (600) so that it sees redirects, and 404s, as served.
+    "crawler.middlewares.StateMiddleware": 650,
 }
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
 RETRY_BACKOFF_MAX = 60.0  # cap, including a server's Retry-After

@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crawler.processors import canonical_url
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -83,6 +85,7 @@ class CrawlState:
 
     def known(self, url: str) -> Known | None:
         """The written article behind ``url`` (its own URL or an alias), None when new."""
+        url = canonical_url(url)
         row = self.db.execute(
             "SELECT content_hash, published_at FROM articles WHERE url = ?1 OR url = "
             "(SELECT article_url FROM aliases WHERE url = ?1)", (url,)).fetchone()
@@ -90,11 +93,13 @@ class CrawlState:
 
     def skip_until(self, url: str) -> float | None:
         """When a dead, deleted or uninteresting page is worth fetching again (epoch s)."""
+        url = canonical_url(url)
         row = self.db.execute("SELECT next_check FROM pages WHERE url = ?", (url,)).fetchone()
         return row[0] if row and row[0] > time.time() else None
 
     def mark_page(self, url: str, kind: str, recheck: timedelta) -> None:
         """Remember a page that yields no article (404, deleted, other); retries back off."""
+        url = canonical_url(url)
         with self.db:
             row = self.db.execute("SELECT attempts FROM pages WHERE url = ?", (url,)).fetchone()
             attempts = (row[0] if row else 0) + 1
@@ -106,7 +111,8 @@ class CrawlState:
         with self.db:
             self.db.execute("DELETE FROM pages WHERE url = ?", (url,))
 
-    def recheck_since(self, days: int, today: date | None = None) -> str | None:
+    @staticmethod
+    def recheck_since(days: int, today: date | None = None) -> str | None:
         """Articles published on or after this day are fetched again (``RECHECK_DAYS``)."""
         if days <= 0:
             return None
@@ -130,6 +136,7 @@ class CrawlState:
     def add_alias(self, url: str, article_url: str) -> None:
         """Another URL for an article (old URL, print view). It counts as known once the
         article does, so it can be written at once."""
+        url, article_url = canonical_url(url), canonical_url(article_url)
         if url != article_url:
             with self.db:
                 self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (url, article_url))

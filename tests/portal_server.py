@@ -4,36 +4,31 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
 
-from crawler.processors import canonical_url
-
 SAVED_ORIGIN = b"http://www.qsportal.test"
 
 
-class FixturePortal:
-    """Serve every ``response.json`` folder under ``root`` at its saved path and query.
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (a free port) that answers with ``respond(path)``.
 
-    The saved origin is rewritten to the server's own in bodies and headers. ``faults`` maps a
-    path (with query) to statuses answered before the saved response (``[503]``: one 503 then
-    the page); ``redirects`` maps a path to a URL it answers 302 to. ``hits`` counts requests
-    per path, for assertions about what a crawl fetched.
+    ``faults`` maps a path (with query) to statuses answered before the real response
+    (``[503]``: one 503 then the page); ``redirects`` maps a path to a URL it answers 302 to;
+    ``delay`` slows every answer. ``hits`` counts requests per path, for assertions about
+    what a crawl fetched.
     """
 
-    def __init__(self, root: Path, faults: dict[str, list[int]] | None = None,
-                 redirects: dict[str, str] | None = None) -> None:
-        self.root = root
-        self.redirects = dict(redirects or {})
+    def __init__(self, faults: dict[str, list[int]] | None = None,
+                 redirects: dict[str, str] | None = None, delay: float = 0.0) -> None:
         self.faults = {path: list(statuses) for path, statuses in (faults or {}).items()}
+        self.redirects = dict(redirects or {})
+        self.delay = delay
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
-        self.saved: dict[str, Path] = {}
-        for meta in root.rglob("response.json"):
-            url = json.loads(meta.read_text("utf-8"))["url"]
-            self.saved[canonical_url(url).removeprefix(SAVED_ORIGIN.decode())] = meta.parent
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -51,7 +46,7 @@ class FixturePortal:
         self.server.server_close()
         self.thread.join(timeout=5)
 
-    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+    def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
         with self.lock:
             self.hits[path] += 1
             pending = self.faults.get(path)
@@ -59,7 +54,53 @@ class FixturePortal:
                 return pending.pop(0), {"Content-Type": "text/html"}, b"<html>busy</html>"
         if path in self.redirects:
             return 302, {"Location": self.redirects[path]}, b""
-        folder = self.saved.get(canonical_url("http://x" + path).removeprefix("http://x"))
+        if self.delay:
+            time.sleep(self.delay)
+        return self.respond(path)
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        raise NotImplementedError
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, headers, body = portal.answer(self.path)
+                try:
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        if name.lower() not in {"content-length", "server"}:
+                            self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawler went away (killed by a test)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+class FixturePortal(LocalServer):
+    """Serve every ``response.json`` folder under ``root`` at its saved path and query; the
+    saved origin is rewritten to the server's own in bodies and headers."""
+
+    def __init__(self, root: Path, faults: dict[str, list[int]] | None = None,
+                 redirects: dict[str, str] | None = None) -> None:
+        super().__init__(faults, redirects)
+        self.saved: dict[str, Path] = {}
+        for meta in root.rglob("response.json"):
+            url = json.loads(meta.read_text("utf-8"))["url"]
+            self.saved[url.removeprefix(SAVED_ORIGIN.decode())] = meta.parent
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        # As a web server: the exact path and query, or a folder's index file.
+        folder = self.saved.get(path)
+        if folder is None and path.endswith("/"):
+            folder = self.saved.get(path + "index.htm") or self.saved.get(path + "index.html")
         if folder is None:
             return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
         info = json.loads((folder / "response.json").read_text("utf-8"))
@@ -68,22 +109,3 @@ class FixturePortal:
         headers = {k: v.replace(SAVED_ORIGIN.decode(), self.origin)
                    for k, v in info.get("headers", {}).items()}
         return int(info.get("status", 200)), headers, body
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        portal = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, headers, body = portal.respond(self.path)
-                self.send_response(status)
-                for name, value in headers.items():
-                    if name.lower() not in {"content-length", "server"}:
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        return Handler

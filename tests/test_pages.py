@@ -134,7 +134,7 @@ def test_script_pager_lists_every_page() -> None:
     page = html_page("""<html><body><ul><li><a href="./t20230728_1.html">第一条新闻标题</a>
     2023-07-28</li></ul><script>createPageHTML(4, 2, "index", "shtml");</script></body></html>""",
                      url="http://www.a.gov.cn/xw/index_2.shtml")
-    assert page.listing.pages == ["http://www.a.gov.cn/xw/", "http://www.a.gov.cn/xw/index_1.shtml",
+    assert page.listing.pages == ["http://www.a.gov.cn/xw/index.shtml", "http://www.a.gov.cn/xw/index_1.shtml",
                                   "http://www.a.gov.cn/xw/index_3.shtml"]
     assert page.listing.next_page == "http://www.a.gov.cn/xw/index_3.shtml"
 

@@ -47,7 +47,7 @@ from crawler.pages.markers import (
 )
 from crawler.pages.metadata import Metadata, read_metadata
 from crawler.pages.templates import template_body
-from crawler.processors import ParsedDate, canonical_url, day_of, find_date, host_of
+from crawler.processors import ParsedDate, canonical_url, clean_url, day_of, find_date, host_of
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
@@ -299,7 +299,8 @@ class ArticlePage:
 
     @cached_property
     def split_pages(self) -> list[str]:
-        """Other pages of a 分页 article (``stem_2.htm`` ...), in page order; [] when single."""
+        """URLs of the other pages of a 分页 article (``stem_2.htm`` ...), in page order;
+        [] when it has one page."""
         own = urlsplit(self.url)
         stem, _, ext = own.path.rpartition("/")[2].rpartition(".")
         numbered: dict[int, str] = {}
@@ -311,16 +312,16 @@ class ArticlePage:
                 name = target.path.rpartition("/")[2]
                 match = _SPLIT_PAGE_RE.match(name)
                 if match and match.group("stem") == stem and match.group("ext") == ext:
-                    numbered[int(match.group("n"))] = canonical_url(anchor.url)
+                    numbered[int(match.group("n"))] = clean_url(anchor.url)
                 elif (target.path == own.path and target.query != own.query
                       and (page := PAGE_PARAM_RE.search(target.query))):
-                    numbered[int(page.group(1))] = canonical_url(anchor.url)
+                    numbered[int(page.group(1))] = clean_url(anchor.url)
         script = SCRIPT_PAGER_RE.search(self.document.script_text)
         if script and script.group("prefix") == stem and script.group("ext") == ext:
             for n in range(1, min(int(script.group("count")), 1000)):
-                numbered.setdefault(n, canonical_url(urljoin(self.url, f"{stem}_{n}.{ext}")))
+                numbered.setdefault(n, clean_url(urljoin(self.url, f"{stem}_{n}.{ext}")))
         own_url = canonical_url(self.url)
-        return [url for _, url in sorted(numbered.items()) if url != own_url]
+        return [url for _, url in sorted(numbered.items()) if canonical_url(url) != own_url]
 
     @cached_property
     def first_page(self) -> str | None:
@@ -335,7 +336,7 @@ class ArticlePage:
                 target = urlsplit(anchor.url)
                 if target.netloc == own.netloc and target.path.rpartition("/")[2] == first \
                         and dirname(target.path) == dirname(own.path):
-                    return canonical_url(anchor.url)
+                    return clean_url(anchor.url)
         return None
 
     @property

@@ -20,7 +20,7 @@ from crawler.pages.markers import (
     SCRIPT_PAGER_RE,
     looks_like_article_url,
 )
-from crawler.processors import canonical_url, day_of, host_of
+from crawler.processors import canonical_url, clean_url, day_of, host_of
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
@@ -84,8 +84,8 @@ class ListPage:
             date = day_of(anchor.after) or (day_of(line.text) if single else None) \
                 or (day_of(beside) if single else None)
             if date or looks_like_article_url(anchor.url):
-                key = canonical_url(anchor.url)
-                found.setdefault(key, ListedArticle(key, title, date))
+                found.setdefault(canonical_url(anchor.url),
+                                 ListedArticle(clean_url(anchor.url), title, date))
 
     @cached_property
     def dated_links(self) -> int:
@@ -102,13 +102,12 @@ class ListPage:
         count = min(int(match.group("count")), MAX_SCRIPT_PAGES)
         prefix, ext = match.group("prefix"), match.group("ext")
         names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(1, count)]
-        return [canonical_url(urljoin(self.url, name)) for name in names]
+        return [clean_url(urljoin(self.url, name)) for name in names]
 
     @cached_property
     def pages(self) -> list[str]:
         """Other pages of this list (pager links, numbered links, script pagers), in page order
         where known; never the page itself."""
-        own = canonical_url(self.url)
         own_dir = dirname(urlsplit(self.url).path)
         found: dict[str, int] = {}
         for line, anchor in self._anchors():
@@ -123,11 +122,14 @@ class ListPage:
             if (same_place and (series or pager_word or (numbered and len(line.anchors) >= 2))) \
                     or (series and host_of(anchor.url) == self.host):
                 number = int(text) if numbered else _page_number(anchor.url) or 0
-                found.setdefault(canonical_url(anchor.url), number)
+                found.setdefault(clean_url(anchor.url), number)
         for number, url in enumerate(self.script_pages):
             found.setdefault(url, number)
-        found.pop(own, None)
-        return sorted(found, key=lambda url: found[url])
+        own, unique = canonical_url(self.url), dict[str, str]()
+        for url in sorted(found, key=lambda url: found[url]):
+            if canonical_url(url) != own:
+                unique.setdefault(canonical_url(url), url)
+        return list(unique.values())
 
     @cached_property
     def next_page(self) -> str | None:
@@ -136,10 +138,9 @@ class ListPage:
         for _, anchor in self._anchors():
             text = anchor.text.lower().strip(" []【】")
             if (text in NEXT_PAGE_TEXTS or text.startswith(("下一页", "下页"))) \
-                    and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host:
-                url = canonical_url(anchor.url)
-                if url != own:
-                    return url
+                    and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host \
+                    and canonical_url(anchor.url) != own:
+                return clean_url(anchor.url)
         current = _page_number(self.url) or 0
         later = [url for url in self.pages if (_page_number(url) or 0) > current]
         return min(later, key=lambda url: _page_number(url) or 0) if later else None
@@ -160,8 +161,9 @@ class ListPage:
 
     @cached_property
     def links(self) -> list[tuple[str, str]]:
-        """Every page link on the page as (canonical URL, link text), page order, each once."""
-        seen: dict[str, str] = {}
+        """Every page link on the page as (URL to request, link text), page order, each page
+        once (by canonical URL)."""
+        seen: dict[str, tuple[str, str]] = {}
         for _, anchor in self._anchors():
-            seen.setdefault(canonical_url(anchor.url), anchor.text)
-        return list(seen.items())
+            seen.setdefault(canonical_url(anchor.url), (clean_url(anchor.url), anchor.text))
+        return list(seen.values())

@@ -80,7 +80,7 @@ class PortalSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse, priority=Priority.START,
-                          meta={"other_depth": 0, "state_exempt": True})
+                          meta={"other_depth": 0, "state_exempt": True, "start": True})
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -90,6 +90,8 @@ class PortalSpider(Spider):
             return
         kind = page.kind
         self.crawler.stats.inc_value(f"pages/{kind}")
+        if response.meta.get("start"):
+            self.crawler.stats.inc_value("pages/start_ok")
         depth = response.meta.get("other_depth", 0)
         if kind is PageKind.ARTICLE:
             yield from self._article(response, page)
@@ -115,7 +117,7 @@ class PortalSpider(Spider):
         article_page = page.article
         own, channel = canonical_url(response.url), response.meta.get("channel")
         first = article_page.first_page
-        if first and first != own:
+        if first and canonical_url(first) != own:
             # Page N of a 分页 article reached directly: the record starts at page 1.
             yield Request(first, callback=self.parse, priority=Priority.ARTICLE,
                           meta={"channel": channel})
@@ -191,9 +193,10 @@ class PortalSpider(Spider):
                           meta={"channel": channel, "other_depth": 0})
         if self.state is None:
             pages = listing.pages
-        elif any(self.state.known(item.url) is None for item in articles):
+        elif any(self.state.known(item.url) is None and self.state.skip_until(item.url) is None
+                 for item in articles):
             pages = [listing.next_page] if listing.next_page else []
-        else:  # every article here was written before: older pages hold nothing new
+        else:  # every link here was seen before: older pages hold nothing new
             self.crawler.stats.inc_value("state/pagination_stopped")
             pages = []
         for url in pages:

@@ -1,0 +1,230 @@
+"""``python -m crawler.cron``: one unattended incremental run of ``scrapy crawl portal``.
+
+Takes an exclusive lock, crawls with the state in ``DATA_DIR/state.sqlite3``, writes the new
+records to ``DATA_DIR/output/portal-<UTC time>.jsonl`` atomically (no file when nothing is
+new), a JSON run summary to ``DATA_DIR/runs/`` and the log to ``DATA_DIR/logs/`` (keeping
+the last ``--keep`` of each), and exits non-zero when the run failed. Exit codes:
+
+   0  the run finished
+   3  the crawl did not finish normally (finish reason not ``finished``: killed, shut down)
+   4  the portal was unreachable: no start URL answered with a page
+   5  the error rate (download errors, 5xx after retries, spider errors) exceeded the limit
+   6  records lacked a field far more often than in recent runs (a sign of a redesign)
+  64  bad arguments
+  70  the crawler crashed
+  75  another run holds the lock (nothing was done; try again later)
+  78  the state file is unusable (corrupt, locked by another program, or unknown backend)
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import statistics
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+from crawler.pipelines import TRACKED_FIELDS
+from crawler.state import StateError, open_state
+
+EXIT_OK, EXIT_UNFINISHED, EXIT_UNREACHABLE, EXIT_ERRORS, EXIT_ANOMALY = 0, 3, 4, 5, 6
+EXIT_USAGE, EXIT_CRASH, EXIT_LOCKED, EXIT_STATE = 64, 70, 75, 78
+BASELINE_RUNS = 10  # recent runs whose field-missing rates make "usual"
+MIN_RECORDS_FOR_RATES = 5  # fewer records than this say nothing about rates
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.cron", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--start-urls", required=True, help="URL[,URL...] as for -a start_urls")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"),
+                        help="state, output, runs and logs live here (default: ./data)")
+    parser.add_argument("--keep", type=int, default=100,
+                        help="run summaries and logs to keep (default: 100)")
+    parser.add_argument("--max-error-rate", type=float, default=0.2,
+                        help="errors per request above which the run fails (default: 0.2)")
+    parser.add_argument("--field-jump", type=float, default=0.5,
+                        help="rise of a field's missing rate over its recent median that "
+                             "fails the run (default: 0.5)")
+    parser.add_argument("-a", dest="spider_args", action="append", default=[],
+                        metavar="NAME=VALUE", help="more spider arguments (allowed_domains=...)")
+    parser.add_argument("-s", dest="settings", action="append", default=[],
+                        metavar="NAME=VALUE", help="Scrapy settings, as for scrapy crawl")
+    return parser.parse_args(argv)
+
+
+def _lock(path: Path) -> IO[str] | None:
+    """An exclusive lock held until the process ends (the kernel drops it even on SIGKILL)."""
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        print(f"portal-cron: another run holds {path} ({holder}); nothing done",
+              file=sys.stderr)
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} since {_now()}\n")
+    handle.flush()
+    return handle
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _arguments(argv)
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    data = args.data_dir.resolve()
+    for folder in ("output", "runs", "logs"):
+        (data / folder).mkdir(parents=True, exist_ok=True)
+    lock = _lock(data / "lock")
+    if lock is None:
+        return EXIT_LOCKED
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for stale in (data / "output").glob(".*.tmp"):  # left by a killed run; we hold the lock
+        stale.unlink()
+
+    settings = get_project_settings()
+    settings.set("STATE_URI", str(data / "state.sqlite3"), priority="cmdline")
+    for pair in args.settings:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
+    try:
+        open_state(settings["STATE_URI"],
+                   timeout=settings.getfloat("STATE_LOCK_TIMEOUT")).close()
+    except StateError as error:
+        print(f"portal-cron: {error}; not crawling (a fresh state would re-crawl everything)",
+              file=sys.stderr)
+        return EXIT_STATE
+
+    output = data / "output" / f"portal-{stamp}.jsonl"
+    log = data / "logs" / f"portal-{stamp}.log"
+    settings.set("FEEDS", {str(output): {"format": "jsonlines", "encoding": "utf-8"}},
+                 priority="cmdline")
+    settings.set("FEED_STORE_EMPTY", False, priority="cmdline")
+    settings.set("LOG_FILE", str(log), priority="cmdline")
+    spider_args = dict(pair.partition("=")[::2] for pair in args.spider_args)
+    started = _now()
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("portal")
+    try:
+        process.crawl(crawler, start_urls=args.start_urls, **spider_args)
+        process.start()
+    except Exception as error:  # the exit code must still say it failed
+        print(f"portal-cron: crawler crashed: {error!r}", file=sys.stderr)
+        return EXIT_CRASH
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+
+    state = open_state(settings["STATE_URI"])
+    summary = summarize(stats, started, _now(), output if output.exists() else None)
+    code, reason = verdict(summary, state.recent_runs(BASELINE_RUNS), args)
+    summary.update(exit_code=code, exit_reason=reason, log=str(log))
+    state.record_run(str(stats.get("state/run", stamp)), summary)
+    state.close()
+    _write_atomic(data / "runs" / f"portal-{stamp}.json", json.dumps(
+        summary, ensure_ascii=False, indent=2, default=str) + "\n")
+    for folder, pattern in (("runs", "portal-*.json"), ("logs", "portal-*.log")):
+        for old in sorted((data / folder).glob(pattern))[: -args.keep or None]:
+            old.unlink()
+    records = summary["records"]
+    print(f"portal-cron: {summary['finish_reason']}, {records['new']} new, "
+          f"{records['updated']} updated, {summary['pages_fetched']} pages; "
+          f"exit {code} ({reason})")
+    return code
+
+
+def summarize(stats: dict[str, Any], started: str, ended: str,
+              output: Path | None) -> dict[str, Any]:
+    """The machine-readable run summary, from the crawl's stats."""
+
+    def prefixed(prefix: str) -> dict[str, int]:
+        return {key[len(prefix):]: value for key, value in stats.items()
+                if key.startswith(prefix)}
+
+    valid = stats.get("records/valid", 0)
+    statuses = prefixed("downloader/response_status_count/")
+    errors = {
+        "download": {kind: n for kind, n in prefixed("downloader/exception_type_count/").items()
+                     if not kind.endswith("IgnoreRequest")},  # our own skips, not failures
+        "http": {code: n for code, n in prefixed("httperror/response_ignored_status_count/")
+                 .items()},
+        "spider": prefixed("spider_exceptions/"),
+        "log_errors": stats.get("log_count/ERROR", 0),
+    }
+    return {
+        "start": started, "end": ended,
+        "finish_reason": stats.get("finish_reason", "unknown"),
+        "output": str(output) if output else None,
+        "requests": stats.get("downloader/request_count", 0),
+        "pages_fetched": stats.get("response_received_count", 0),
+        "status_counts": statuses,
+        "start_pages_ok": stats.get("pages/start_ok", 0),
+        "records": {"new": stats.get("records/new", 0), "updated": stats.get("records/updated", 0),
+                    "written": stats.get("item_scraped_count", 0), "valid": valid},
+        "dropped": {**prefixed("validation/dropped/"),
+                    "unchanged": stats.get("state/unchanged", 0),
+                    "duplicate": stats.get("dedup/articles_removed", 0)},
+        "skipped": {"known": stats.get("state/skipped_known", 0),
+                    "dead_or_other": stats.get("state/skipped_page", 0)},
+        "errors": errors,
+        "error_count": (sum(errors["download"].values())
+                        + sum(n for code, n in errors["http"].items() if code.startswith("5"))
+                        + sum(errors["spider"].values())),
+        "fallback_extraction_rate": _rate(stats.get("extraction/paragraphs/generic", 0), valid),
+        "missing_field_rates": {field: _rate(stats.get(f"records/missing/{field}", 0), valid)
+                                for field in TRACKED_FIELDS},
+    }
+
+
+def verdict(summary: dict[str, Any], history: list[dict[str, Any]],
+            args: argparse.Namespace) -> tuple[int, str]:
+    """The exit code and its reason; the first failure in the documented order wins."""
+    if summary["finish_reason"] != "finished":
+        return EXIT_UNFINISHED, f"finish reason {summary['finish_reason']}"
+    if not summary["start_pages_ok"]:
+        return EXIT_UNREACHABLE, "no start URL answered with a page"
+    rate = summary["error_count"] / max(summary["requests"], 1)
+    if rate > args.max_error_rate:
+        return EXIT_ERRORS, f"error rate {rate:.2f} above {args.max_error_rate}"
+    if summary["records"]["valid"] >= MIN_RECORDS_FOR_RATES:
+        usual = [run for run in history
+                 if run.get("records", {}).get("valid", 0) >= MIN_RECORDS_FOR_RATES]
+        for field, now in summary["missing_field_rates"].items():
+            past = [run["missing_field_rates"].get(field) for run in usual]
+            past = [value for value in past if value is not None]
+            if past and now - statistics.median(past) >= args.field_jump:
+                return EXIT_ANOMALY, (f"{field} missing in {now:.0%} of records, usually "
+                                      f"{statistics.median(past):.0%}: has the site changed?")
+    return EXIT_OK, "ok"
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""The state store on its own: known articles, aliases, dead pages, interrupted runs."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.state import CrawlState, StateError, open_state
+
+URL = "http://www.a.gov.cn/xw/t20230728_1.html"
+
+
+def test_article_is_known_only_after_its_batch_is_settled(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3")
+    output = tmp_path / "out.jsonl"
+    state.begin_batch(str(output))
+    state.add_pending(URL, "hash1", "2023-07-28")
+    assert state.known(URL) is None
+    output.write_text("{}\n")  # the feed was renamed into place
+    assert state.settle(state.batch)
+    assert state.known(URL + "?utm_source=x").content_hash == "hash1"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("file_in_place", "known"), [(True, True), (False, False)])
+def test_a_killed_runs_batch_is_settled_by_the_next_run(
+        tmp_path: Path, file_in_place: bool, known: bool) -> None:
+    path, output = tmp_path / "s.sqlite3", tmp_path / "out.jsonl"
+    killed = CrawlState(path)
+    killed.batch = "killed-run"
+    killed.begin_batch(str(output))
+    killed.add_pending(URL, "hash1", None)
+    if file_in_place:  # killed after the rename, before the commit
+        output.write_text("{}\n")
+    killed.db.close()
+    nxt = open_state(str(path))
+    nxt.recover()
+    assert (nxt.known(URL) is not None) is known
+    assert nxt.counts()["pending"] == 0
+
+
+def test_aliases_lead_to_a_known_article(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3")
+    state.add_alias("http://www.a.gov.cn/old/1.html", URL)
+    assert state.known("http://www.a.gov.cn/old/1.html") is None  # not written yet
+    state.begin_batch(None)
+    state.add_pending(URL, "h", None)
+    state.settle(state.batch)
+    assert state.known("http://www.a.gov.cn/old/1.html") is not None
+
+
+def test_dead_pages_are_skipped_until_their_recheck_with_backoff(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite3")
+    state.mark_page(URL, "404", timedelta(hours=1))
+    first = state.skip_until(URL)
+    assert first is not None and 3500 < first - time.time() <= 3600
+    state.mark_page(URL, "404", timedelta(hours=1))
+    second = state.skip_until(URL)
+    assert second is not None and second - time.time() > 7000  # doubled
+    state.mark_page("http://a/x", "404", timedelta(seconds=-1))
+    assert state.skip_until("http://a/x") is None
+
+
+def test_recheck_window() -> None:
+    assert CrawlState.recheck_since(0) is None
+    assert CrawlState.recheck_since(3, date(2023, 7, 28)) == "2023-07-25"
+
+
+def test_unusable_state_is_an_error_not_a_fresh_start(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"garbage" * 1000)
+    with pytest.raises(StateError, match="cannot use state"):
+        open_state(str(bad))
+    with pytest.raises(StateError, match="redis"):
+        open_state("redis://127.0.0.1:6379/0")
