@@ -123,7 +123,8 @@ class ValidationPipeline(_StatsPipeline):
 
 
 class UniqueArticlePipeline(_StatsPipeline):
-    """Write each canonical article once per crawl, whichever URLs reached it."""
+    """Write each article once per crawl, whichever URLs reached it: by canonical URL, and by
+    content for copies that do not say they are one (a print view without a canonical link)."""
 
     def __init__(self, stats: StatsCollector | None = None) -> None:
         super().__init__(stats)
@@ -131,7 +132,7 @@ class UniqueArticlePipeline(_StatsPipeline):
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        keys = {adapter["url"], *(adapter.get("pages") or [])[:1]}
+        keys = {adapter["url"], *(adapter.get("pages") or [])[:1], content_hash(item)}
         if keys & self.seen:
             self.inc("dedup/articles_removed")
             raise DropItem(f"duplicate: {adapter['url']}", log_level="DEBUG")

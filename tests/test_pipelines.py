@@ -64,8 +64,16 @@ def test_validation_passes_a_complete_record() -> None:
 
 def test_unique_article_once_per_crawl(stats: MemoryStatsCollector) -> None:
     pipeline = UniqueArticlePipeline(stats)
-    pipeline.process_item(Article(url="http://a/1", pages=["http://a/1"]))
-    pipeline.process_item(Article(url="http://a/2", pages=["http://a/2"]))
+    pipeline.process_item(Article(url="http://a/1", title="一", pages=["http://a/1"]))
+    pipeline.process_item(Article(url="http://a/2", title="二", pages=["http://a/2"]))
     with pytest.raises(DropItem):
-        pipeline.process_item(Article(url="http://a/1", pages=["http://a/print/1"]))
+        pipeline.process_item(Article(url="http://a/1", title="一改", pages=["http://a/print/1"]))
     assert stats.get_value("dedup/articles_removed") == 1
+
+
+def test_unique_article_catches_a_copy_under_another_url() -> None:
+    pipeline = UniqueArticlePipeline()
+    body = {"title": "标题", "published_at_raw": "2023-07-28", "paragraphs": ["正文。"]}
+    pipeline.process_item(Article(url="http://a/1", **body))  # type: ignore[arg-type]
+    with pytest.raises(DropItem):
+        pipeline.process_item(Article(url="http://a/print.jsp?id=1", **body))  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from crawler.pages.markers import (
     PAGE_PARAM_RE,
     PAGER_TEXTS,
     SCRIPT_PAGER_RE,
+    WIDGET_LINK_RE,
     looks_like_article_url,
 )
 from crawler.processors import canonical_url, clean_url, day_of, host_of
@@ -162,8 +163,9 @@ class ListPage:
     @cached_property
     def links(self) -> list[tuple[str, str]]:
         """Every page link on the page as (URL to request, link text), page order, each page
-        once (by canonical URL)."""
+        once (by canonical URL); print, share and close widgets left out."""
         seen: dict[str, tuple[str, str]] = {}
         for _, anchor in self._anchors():
-            seen.setdefault(canonical_url(anchor.url), (clean_url(anchor.url), anchor.text))
+            if not WIDGET_LINK_RE.match(anchor.text):
+                seen.setdefault(canonical_url(anchor.url), (clean_url(anchor.url), anchor.text))
         return list(seen.values())

@@ -42,6 +42,10 @@ WIDGET_RE = re.compile(
     r"字体[:：]|【大\s*中\s*小】|\[大\s*中\s*小\]|返回顶部|加入收藏|我要纠错|上一篇|下一篇|"
     r"扫一扫|用手机看|微信扫|打印\s*关闭|【\s*大\s*】|\bprint\b"
 )
+# Links that are page widgets, not pages: a print view, a share box, a window closer.
+WIDGET_LINK_RE = re.compile(
+    r"^[\[【(（]?\s*(?:打印|打印本页|打印此页|打印文章|打印正文|关闭|关闭窗口|分享|收藏|纠错|"
+    r"我要纠错|返回顶部|print|close)\s*[\]】)）]?$", re.I)
 ATTACHMENT_LINE_RE = re.compile(r"^\s*附件\s*\d*\s*[:：]?")
 DELETED_RE = re.compile(r"该信息已删除|信息已被删除|该文章已删除|文章已被删除|该页面已删除|"
                         r"内容已删除|信息不存在|文章不存在|页面不存在|已被撤销|已撤稿")
@@ -90,7 +94,7 @@ LIST_URL_RE = re.compile(
     re.I,
 )
 TRAP_URL_RE = re.compile(
-    r"search|query|[?&](?:q|keyword|kw|wd|date|year|month|day|sort|order|tag|print|share)=|"
+    r"search|query|/print|print\.|[?&](?:q|keyword|kw|wd|date|year|month|day|sort|order|tag|print|share)=|"
     r"calendar|/tag/|/tags/|login|register|logout|javascript|rss|feed|/so/|/sousuo",
     re.I,
 )
