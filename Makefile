@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl test lint clean
+.PHONY: crawl test lint bench-extraction clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,17 @@ crawl: $(STAMP)
 	@echo "Records: $$(wc -l < output/portal.jsonl) in output/portal.jsonl"
 
 lint: $(STAMP)
-	$(BIN)/ruff check crawler tests
+	$(BIN)/ruff check crawler tests bench
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Extraction quality and speed against trafilatura and GNE (benchmark, not a test).
+BENCH_DATA ?= ../shared/data/zh-content-dev
+bench-extraction: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 5 --out bench/results/extraction.md
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

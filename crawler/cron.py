@@ -9,7 +9,8 @@ the last ``--keep`` of each), and exits non-zero when the run failed. Exit codes
    3  the crawl did not finish normally (finish reason not ``finished``: killed, shut down)
    4  the portal was unreachable: no start URL answered with a page
    5  the error rate (download errors, 5xx after retries, spider errors) exceeded the limit
-   6  records lacked a field far more often than in recent runs (a sign of a redesign)
+   6  records lacked a field, or needed the generic extraction layer, far more often than in
+      recent runs (a sign of a redesign)
   64  bad arguments
   70  the crawler crashed
   75  another run holds the lock (nothing was done; try again later)
@@ -182,6 +183,7 @@ def summarize(stats: dict[str, Any], started: str, ended: str,
                         + sum(n for code, n in errors["http"].items() if code.startswith("5"))
                         + sum(errors["spider"].values())),
         "fallback_extraction_rate": _rate(stats.get("extraction/paragraphs/generic", 0), valid),
+        "fallback_example": stats.get("extraction/example/generic"),
         "missing_field_rates": {field: _rate(stats.get(f"records/missing/{field}", 0), valid)
                                 for field in TRACKED_FIELDS},
     }
@@ -206,6 +208,13 @@ def verdict(summary: dict[str, Any], history: list[dict[str, Any]],
             if past and now - statistics.median(past) >= args.field_jump:
                 return EXIT_ANOMALY, (f"{field} missing in {now:.0%} of records, usually "
                                       f"{statistics.median(past):.0%}: has the site changed?")
+        now = summary["fallback_extraction_rate"]
+        past = [run.get("fallback_extraction_rate") for run in usual]
+        past = [value for value in past if value is not None]
+        if past and now is not None and now - statistics.median(past) >= args.field_jump:
+            return EXIT_ANOMALY, (f"generic extraction on {now:.0%} of records, usually "
+                                  f"{statistics.median(past):.0%}: the template rules stopped "
+                                  f"matching (e.g. {summary['fallback_example']})")
     return EXIT_OK, "ok"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -20,6 +21,7 @@ from scrapy.exceptions import DropItem
 from crawler.pages.kinds import Page, PageKind
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline, ValidationPipeline
 
+_WRAPPER_URL_RE = re.compile(rb'\s*<text\b[^>]*?\bid="(https?://[^"]+)"')
 PIPELINES = (ParagraphDedupPipeline(), DateNormalizationPipeline(), ValidationPipeline())
 
 
@@ -28,7 +30,11 @@ def _read(path: Path, url: str | None) -> tuple[str, bytes, dict[str, str]]:
         info = json.loads((path / "response.json").read_text("utf-8"))
         body = (path / info.get("body", "body.html")).read_bytes()
         return url or info["url"], body, info.get("headers", {})
-    return url or path.resolve().as_uri(), path.read_bytes(), {}
+    body = path.read_bytes()
+    wrapper = _WRAPPER_URL_RE.match(body[:2048])
+    if url is None and wrapper:  # a CleanEval-style page says where it came from
+        url = wrapper.group(1).decode("ascii", "replace")
+    return url or path.resolve().as_uri(), body, {}
 
 
 def extract(path: Path, url: str | None = None) -> dict[str, Any]:

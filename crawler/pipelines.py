@@ -104,8 +104,7 @@ def _is_dateline(paragraph: str) -> bool:
 class ValidationPipeline(_StatsPipeline):
     """Drop a record without title or body, logging its URL and reason, counting
     ``validation/dropped/<reason>``. Counts what valid records lack
-    (``records/missing/<field>``) and which layer read their body
-    (``extraction/paragraphs/<layer>``): the signs of a redesign."""
+    (``records/missing/<field>``): a jump is the sign of a redesign."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -117,8 +116,40 @@ class ValidationPipeline(_StatsPipeline):
         for field in TRACKED_FIELDS:
             if not adapter.get(field):
                 self.inc(f"records/missing/{field}")
-        layer = (adapter.get("extracted_by") or {}).get("paragraphs", "unknown")
-        self.inc(f"extraction/paragraphs/{layer}")
+        return item
+
+
+class ExtractionLayerPipeline(_StatsPipeline):
+    """Count which layer read each field, overall (``extraction/<field>/<layer>``) and per
+    channel (``extraction/channel/<channel>/<field>/<layer>``), and warn once per channel
+    when pages of a channel whose body the template rules read start needing the generic
+    layer: the template changed. The first such URL is kept in ``extraction/example/generic``.
+    """
+
+    def __init__(self, stats: StatsCollector | None = None) -> None:
+        super().__init__(stats)
+        self.template_seen: dict[str, str] = {}  # channel -> a URL the template rules read
+        self.warned: set[str] = set()
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        channel = adapter.get("channel") or "(none)"
+        layers = adapter.get("extracted_by") or {}
+        for field, layer in layers.items():
+            self.inc(f"extraction/{field}/{layer}")
+            self.inc(f"extraction/channel/{channel}/{field}/{layer}")
+        body_layer = layers.get("paragraphs")
+        if body_layer == "template":
+            self.template_seen.setdefault(channel, adapter["url"])
+        elif body_layer == "generic":
+            if self.stats is not None and not self.stats.get_value("extraction/example/generic"):
+                self.stats.set_value("extraction/example/generic", adapter["url"])
+            if channel in self.template_seen and channel not in self.warned:
+                self.warned.add(channel)
+                logger.warning(
+                    "Template rules no longer match in channel %s: %s needed the generic layer "
+                    "(the rules read %s); check the template", channel, adapter["url"],
+                    self.template_seen[channel])
         return item
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -142,6 +143,28 @@ def split_trailing_date(title: str) -> tuple[str, str | None]:
     return title[: match.start()].strip(), parsed.iso[:10]
 
 
+_URL_DATE_RE = re.compile(
+    r"(?<![0-9])((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?![0-9])")
+
+
+def date_in_url(url: str, *, now: datetime | None = None) -> ParsedDate | None:
+    """The day a CMS wrote into an article's path (``t20230728_1.html``, ``/2005/09/07/``).
+
+    >>> date_in_url("http://a.gov.cn/xw/202307/t20230728_12345.html").iso
+    '2023-07-28'
+    >>> date_in_url("http://blog.a.com/archive/2005/09/07/543698.aspx").iso
+    '2005-09-07'
+    >>> date_in_url("http://a.gov.cn/xw/content_20231345.htm") is None
+    True
+    """
+    path = urlsplit(url).path
+    for match in _URL_DATE_RE.finditer(path):
+        parsed = find_date("-".join(match.groups()), now=now)
+        if parsed:
+            return ParsedDate(match.group(0), parsed.iso)
+    return None
+
+
 def day_of(value: str | None) -> str | None:
     """The ``YYYY-MM-DD`` day of any date text, or None.
 
@@ -165,6 +188,7 @@ DIRECTORY_INDEXES = ("index.html", "index.htm", "index.shtml", "default.html", "
                      "default.aspx", "index.php", "index.jsp", "index.asp")
 
 
+@lru_cache(maxsize=65536)
 def clean_url(url: str) -> str:
     """The URL to request: no fragment, no tracking or print-view parameters.
 
@@ -182,6 +206,7 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """The identity of a page: ``clean_url`` plus sorted query, lower-case host, no default
     port, and a trailing directory index removed. Articles are keyed on this.

@@ -65,6 +65,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ParagraphDedupPipeline": 100,
     "crawler.pipelines.DateNormalizationPipeline": 200,
     "crawler.pipelines.ValidationPipeline": 300,
+    "crawler.pipelines.ExtractionLayerPipeline": 350,
     "crawler.pipelines.UniqueArticlePipeline": 400,
     "crawler.pipelines.StatePipeline": 500,  # needs STATE_URI
 }

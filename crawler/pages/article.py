@@ -4,6 +4,7 @@ the generic layer. Pure: (url, bytes, headers) in, fields out; no requests, no I
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from posixpath import dirname
@@ -22,6 +23,7 @@ from crawler.pages.generic import (
     line_points,
     parse_header,
     similarity,
+    with_siblings,
 )
 from crawler.pages.lines import Line, page_lines
 from crawler.pages.markers import (
@@ -43,11 +45,20 @@ from crawler.pages.markers import (
     WIDGET_RE,
     extension,
     is_binary,
+    label_of,
     looks_like_article_url,
 )
 from crawler.pages.metadata import Metadata, read_metadata
 from crawler.pages.templates import template_body
-from crawler.processors import ParsedDate, canonical_url, clean_url, day_of, find_date, host_of
+from crawler.processors import (
+    ParsedDate,
+    canonical_url,
+    clean_url,
+    date_in_url,
+    day_of,
+    find_date,
+    host_of,
+)
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
@@ -55,6 +66,7 @@ if TYPE_CHECKING:
 MAX_PARAGRAPHS = 2000  # per page: a bound on what a hostile page can make a record hold
 MAX_LINKS = 200  # related links, images, attachments per page
 MAX_CAPTION = 60
+SENTENCE_PUNCT_RE = re.compile(r"[，。；！？]")
 _SPLIT_PAGE_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,3})\.(?P<ext>s?html?|php|aspx?|jsp)$", re.I)
 
 
@@ -103,7 +115,7 @@ class ArticlePage:
         container = body_container(self.lines)
         if container is None:
             return "generic", []
-        return "generic", inside(self.lines, container)
+        return "generic", inside(self.lines, *with_siblings(self.lines, container))
 
     @property
     def template_matched(self) -> bool:
@@ -134,7 +146,8 @@ class ArticlePage:
             return [i for i in range(max(0, stop - 30), stop)
                     if is_header_like(lines[i].text)][-HEADER_LINES:]
         top = self.headline.line
-        after = [i for i in range(top + 1, stop) if is_header_like(lines[i].text)][:HEADER_LINES]
+        after = [i for i in range(top + 1, min(stop, top + 1 + 4 * HEADER_LINES))
+                 if lines[i].text and is_header_like(lines[i].text)][:HEADER_LINES]
         above = [i for i in range(max(0, top - 8), top) if lines[i].text][-2:]
         return after + [i for i in above if LABEL_RE.search(lines[i].text)
                         or _is_bare_date(lines[i].text)]
@@ -151,7 +164,7 @@ class ArticlePage:
             return None
         for line in self.lines[indices[-1] + 1: indices[-1] + 4]:
             for match in LABEL_RE.finditer(line.text):
-                if match.group("label") in DATE_LABELS:
+                if label_of(match) in DATE_LABELS:
                     parsed = find_date(line.text[match.end():])
                     if parsed:
                         return parsed
@@ -374,17 +387,18 @@ class ArticlePage:
         header, meta, body = self.header, self.metadata, self.body
         layers: dict[str, str] = {}
 
-        def pick(name: str, *candidates: tuple[str, object]) -> object:
+        def pick(name: str, *candidates: tuple[str, Callable[[], str | None]]) -> str | None:
+            """The first layer's non-empty value, computed only when the ones before fail."""
             for layer, value in candidates:
-                if value:
+                if found := value():
                     layers[name] = layer
-                    return value
+                    return found
             return None
 
-        date = header.date or meta.date or self.trailer_date
-        layers_title = "generic" if self.headline and self.headline.line >= 0 else "metadata"
+        date = header.date or meta.date or self.trailer_date or date_in_url(self.url)
         if self.title:
-            layers["title"] = layers_title
+            layers["title"] = "generic" if self.headline and self.headline.line >= 0 \
+                else "metadata"
         if body.paragraphs:
             layers["paragraphs"] = self._body_lines[0]
         if date:
@@ -394,12 +408,15 @@ class ArticlePage:
             title=self.title,
             published_at=date.iso if date else None,
             published_at_raw=date.raw if date else None,
-            source=pick("source", ("generic", header.source), ("generic", body.source),
-                        ("metadata", meta.source)),  # type: ignore[arg-type]
-            author=pick("author", ("generic", header.author), ("metadata", meta.author)),  # type: ignore[arg-type]
-            editor=pick("editor", ("generic", body.editor), ("generic", header.editor)),  # type: ignore[arg-type]
-            channel=pick("channel", ("generic", self.channel), ("metadata", meta.channel),
-                         ("generic", self.nav_channel), ("crawl", channel)),  # type: ignore[arg-type]
+            source=pick("source", ("generic", lambda: header.source),
+                        ("generic", lambda: body.source), ("metadata", lambda: meta.source)),
+            author=pick("author", ("generic", lambda: header.author),
+                        ("metadata", lambda: meta.author)),
+            editor=pick("editor", ("generic", lambda: body.editor),
+                        ("generic", lambda: header.editor)),
+            channel=pick("channel", ("generic", lambda: self.channel),
+                         ("metadata", lambda: meta.channel), ("generic", lambda: self.nav_channel),
+                         ("crawl", lambda: channel)),
             paragraphs=list(body.paragraphs),
             images=list(body.images),
             attachments=list(body.attachments),
@@ -419,7 +436,9 @@ def is_header_like(text: str) -> bool:
     >>> is_header_like("8月22日，国家质检总局要求各级质检部门")
     False
     """
-    return len(text) < 120 and bool(LABEL_RE.search(text) or find_date(text))
+    if len(text) >= 120 or len(SENTENCE_PUNCT_RE.findall(text)) > 1:
+        return False  # header lines are not sentences
+    return bool(LABEL_RE.search(text) or find_date(text))
 
 
 def _is_bare_date(text: str) -> bool:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -21,6 +20,9 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936"
 _SNIFF_ORDER = ("utf-8", "gb18030", "big5hkscs")
 # Pages wrapped in a CleanEval-style container: <text id="URL" title="..." encoding="gb2312">.
 _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
+                           huge_tree=False)
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>")
 _DROP_TAGS = ("title", "script", "style", "noscript", "template", "iframe", "object", "embed",
               "svg", "select", "textarea", "button", "input")
 
@@ -97,18 +99,21 @@ class Document:
         return cls(url=url, text=text, encoding=encoding, headers=headers)
 
     @cached_property
-    def raw_root(self) -> lxml.html.HtmlElement:
-        """The whole tree, scripts included (pagers are drawn by scripts)."""
-        text = self.text.replace("\x00", "")
-        if not text.strip():
-            text = "<html></html>"
-        try:
-            return lxml.html.document_fromstring(text)
-        except (etree.ParserError, ValueError):
-            return lxml.html.document_fromstring("<html></html>")
+    def raw_root(self) -> etree._Element:
+        """The whole tree, scripts included (pagers are drawn by scripts). Plain lxml
+        elements: the ``lxml.html`` element classes cost a lookup per node visited."""
+        text = _XML_DECLARATION_RE.sub("", self.text.replace("\x00", ""), count=1)
+        root = None
+        if text.strip():
+            try:
+                root = etree.fromstring(text, _PARSER)
+            except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+                root = None
+        return root if root is not None else etree.fromstring("<html><body></body></html>",
+                                                              _PARSER)
 
     @cached_property
-    def root(self) -> lxml.html.HtmlElement:
+    def root(self) -> etree._Element:
         """The tree without scripts, styles, comments, form controls and hidden elements.
 
         This is the same tree object as ``raw_root``; read script text before touching it.
@@ -134,9 +139,15 @@ class Document:
         """The ``<title>`` text (or a CleanEval wrapper's title), whitespace-normalised."""
         titles = self.raw_root.xpath("//title")
         if titles:
-            return normalize_space(titles[0].text_content())
+            return normalize_space("".join(titles[0].itertext()))
         match = re.search(r"<text\b[^>]*\btitle=\"([^\"]*)\"", self.text[:2048])
         return normalize_space(match.group(1)) if match else ""
+
+    @cached_property
+    def wrapper_url(self) -> str | None:
+        """The page's address as a CleanEval-style wrapper records it (``<text id="URL">``)."""
+        match = re.match(r"\s*<text\b[^>]*?\bid=\"(https?://[^\"]+)\"", self.text[:2048])
+        return match.group(1) if match else None
 
     @cached_property
     def base_url(self) -> str:

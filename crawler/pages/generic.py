@@ -20,11 +20,12 @@ from crawler.pages.markers import (
     PUNCT_RE,
     SOURCE_LABELS,
     VALUE_END_RE,
+    label_of,
 )
 from crawler.processors import ParsedDate, find_date
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.etree import _Element as HtmlElement
 
     from crawler.pages.lines import Line
 
@@ -33,15 +34,17 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3"})
 TITLE_MARK_RE = re.compile(r"title|tit\b|headline|biaoti|\bbt\b|wzbt|article_?t", re.I)
 # A line counts towards the body when it has at least this much unlinked text.
 MIN_BODY_LINE = 8
+MIN_SIBLING_CHARS = 80  # a block beside the body joins it with this much unlinked text
 HEADER_LINES = 6  # header line(s) sit within this many lines of the headline
 
 
 def line_points(line: Line) -> float:
     """How much a line looks like body text: unlinked length and sentence punctuation."""
     own = len(line.text) - line.link_chars
-    if own < MIN_BODY_LINE or line.link_ratio > 0.5:
+    if own < MIN_BODY_LINE or line.link_ratio > 0.35:
         return 0.0
-    return 1.0 + min(len(PUNCT_RE.findall(line.text)), 10) + min(own / 60, 5)
+    weight = 0.3 if line.block.tag in ("li", "dd", "dt") else 1.0
+    return weight * (1.0 + min(len(PUNCT_RE.findall(line.text)), 10) + min(own / 60, 5))
 
 
 def _container(line: Line) -> HtmlElement:
@@ -84,10 +87,46 @@ def body_container(lines: list[Line]) -> HtmlElement | None:
     return max(votes, key=score)
 
 
-def inside(lines: list[Line], element: HtmlElement) -> list[int]:
-    """Indices of the lines that lie within ``element``."""
-    members = set(element.iter())
+def inside(lines: list[Line], *elements: HtmlElement) -> list[int]:
+    """Indices of the lines that lie within any of ``elements``."""
+    members = {node for element in elements for node in element.iter()}
     return [i for i, line in enumerate(lines) if line.block in members]
+
+
+def with_siblings(lines: list[Line], container: HtmlElement) -> list[HtmlElement]:
+    """The body block and the run of siblings next to it that read as body too: a lead
+    paragraph set apart, a table that continues the text (link-poor, punctuated text)."""
+    parent = container.getparent()
+    # A cell alone in its row is the row, and so on up: its siblings are the row's.
+    while parent is not None and parent.tag != "body" \
+            and sum(1 for s in parent if isinstance(s.tag, str)) == 1:
+        container, parent = parent, parent.getparent()
+    if parent is None:
+        return [container]
+    siblings = [s for s in parent if isinstance(s.tag, str)]
+    at = siblings.index(container)
+
+    def reads_as_body(element: HtmlElement) -> bool | None:
+        """True: body; False: not; None: no text at all (skipped over)."""
+        own = [lines[i] for i in inside(lines, element)]
+        chars = sum(len(line.text) for line in own)
+        if not chars:
+            return None
+        links = sum(line.link_chars for line in own)
+        punct = sum(len(PUNCT_RE.findall(line.text)) for line in own)
+        return chars - links >= MIN_SIBLING_CHARS and links < 0.25 * chars and punct > 0
+
+    chosen = [container]
+    for step in (-1, 1):
+        i = at + step
+        while 0 <= i < len(siblings):
+            verdict = reads_as_body(siblings[i])
+            if verdict is False:
+                break
+            if verdict:
+                chosen.append(siblings[i])
+            i += step
+    return chosen
 
 
 def title_parts(title_tag: str) -> list[str]:
@@ -182,7 +221,7 @@ def parse_header(text: str) -> HeaderFields:
     matches = list(LABEL_RE.finditer(text))
     for match, following in zip(matches, [*matches[1:], None], strict=False):
         end = following.start() if following else len(text)
-        labelled.setdefault(match.group("label"), text[match.end():end])
+        labelled.setdefault(label_of(match), text[match.end():end])
 
     def first(labels: tuple[str, ...]) -> str | None:
         for label in labels:

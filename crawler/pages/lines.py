@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
 
 from crawler.processors import normalize_space
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.etree import _Element as HtmlElement
 
 BLOCK_TAGS = frozenset(
     {"p", "div", "td", "th", "tr", "table", "tbody", "thead", "tfoot", "li", "ul", "ol", "dl",
@@ -52,10 +54,28 @@ class Line:
 class _Walker:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
+        parts = urlsplit(base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.joined: dict[str, str] = {}
         self.lines: list[Line] = []
         self.current: Line | None = None
         self.blocks: list[HtmlElement] = []
         self.anchor: Anchor | None = None
+        self.anchor_text: list[str] = []  # text inside the current link, across lines
+
+    def resolve(self, href: str) -> str:
+        """``href`` made absolute; the common forms without ``urljoin``'s cost."""
+        href = href.strip()
+        url = self.joined.get(href)
+        if url is None:
+            if href.startswith(("http://", "https://")):
+                url = href
+            elif href.startswith("/") and not href.startswith("//") and "/." not in href:
+                url = self.origin + href
+            else:
+                url = urljoin(self.base_url, href)
+            self.joined[href] = url
+        return url
 
     def line(self) -> Line:
         if self.current is None:
@@ -69,6 +89,7 @@ class _Walker:
         line.parts.append(text)
         if self.anchor is not None:
             line.link_chars += len(text.strip())
+            self.anchor_text.append(text)
         elif line.anchors:
             line.anchors[-1].after += text
 
@@ -82,35 +103,43 @@ class _Walker:
                 anchor.after = normalize_space(anchor.after)
             self.lines.append(line)
 
-    def walk(self, element: HtmlElement) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in BLOCK_TAGS:
-            self.flush()
-            self.blocks.append(element)
-        elif tag in LINE_BREAKS:
-            self.flush()
-        if tag == "img":
-            src = element.get("src") or element.get("data-src") or element.get("original")
-            if src and not src.startswith("data:"):
-                self.line().images.append((urljoin(self.base_url, src.strip()),
-                                           normalize_space(element.get("alt") or "")))
-        entering_anchor = tag == "a" and self.anchor is None and element.get("href") is not None
-        if entering_anchor:
-            self.anchor = Anchor(
-                url=urljoin(self.base_url, (element.get("href") or "").strip()),
-                text=normalize_space(element.text_content()),
-                title=normalize_space(element.get("title") or ""),
-            )
-            self.line().anchors.append(self.anchor)
-        self.add_text(element.text)
-        for child in element:
-            self.walk(child)
-            self.add_text(child.tail)
-        if entering_anchor:
-            self.anchor = None
-        if tag in BLOCK_TAGS:
-            self.flush()
-            self.blocks.pop()
+    def walk(self, top: HtmlElement) -> None:
+        """One pass of lxml's event walk (no Python recursion): text, then children, then
+        the tail, in document order."""
+        anchor_owner: HtmlElement | None = None
+        anchor_start = 0
+        for event, element in etree.iterwalk(top, events=("start", "end")):
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if event == "start":
+                if tag in BLOCK_TAGS:
+                    self.flush()
+                    self.blocks.append(element)
+                elif tag in LINE_BREAKS:
+                    self.flush()
+                elif tag == "img":
+                    self.image(element)
+                elif tag == "a" and anchor_owner is None and element.get("href") is not None:
+                    anchor_owner = element
+                    self.anchor = Anchor(url=self.resolve(element.get("href") or ""), text="",
+                                         title=normalize_space(element.get("title") or ""))
+                    self.line().anchors.append(self.anchor)
+                    anchor_start = len(self.anchor_text)
+                self.add_text(element.text)
+                continue
+            if element is anchor_owner and self.anchor is not None:
+                self.anchor.text = normalize_space("".join(self.anchor_text[anchor_start:]))
+                self.anchor, anchor_owner = None, None
+            if tag in BLOCK_TAGS:
+                self.flush()
+                self.blocks.pop()
+            if element is not top:
+                self.add_text(element.tail)
+
+    def image(self, element: HtmlElement) -> None:
+        src = element.get("src") or element.get("data-src") or element.get("original")
+        if src and not src.startswith("data:"):
+            alt = normalize_space(element.get("alt") or "")
+            self.line().images.append((self.resolve(src), alt))
 
 
 def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
@@ -118,7 +147,6 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     walker = _Walker(base_url)
     body = root.find("body")
     start = body if body is not None else root
-    walker.blocks.append(start)
     walker.walk(start)
     walker.flush()
     return walker.lines

@@ -21,8 +21,15 @@ OTHER_LABELS = ("点击数", "点击率", "点击", "浏览次数", "浏览量",
 ALL_LABELS = DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS
 LABEL_RE = re.compile(
     r"(?P<label>" + "|".join(sorted(map(re.escape, ALL_LABELS), key=len, reverse=True))
-    + r")\s*[:：]"
+    + r")\s*[:：]|(?P<posted>发表于|发布于|更新于|写于|发表在)"
 )
+
+
+def label_of(match: re.Match[str]) -> str:
+    """The label a ``LABEL_RE`` match names; "posted on" forms (发表于) count as 发布时间."""
+    return match.group("label") or "发布时间"
+
+
 # A field value ends at a run of spaces, a separator, a bracket, or a widget word.
 VALUE_END_RE = re.compile(
     r"\s{2,}|[\u3000|｜丨【】\[\]<>]|\s+(?=\S*[:：])|"

@@ -8,27 +8,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from lxml import etree
+
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.etree import _Element as HtmlElement
 
 
 class Template(NamedTuple):
     name: str
-    body: str  #: XPath of the body element; the first (outermost) match is used
-
-
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    classes: frozenset[str] = frozenset()  #: any of these class names marks the body
+    ids: frozenset[str] = frozenset()  #: or any of these ids
 
 
 TEMPLATES: tuple[Template, ...] = (
-    Template("trs-wcm", f"//div[{_has_class('TRS_Editor')}]"),
-    Template("trs-ueditor", f"//div[{_has_class('TRS_UEDITOR')}]"),
-    Template("ucap", "//*[@id='UCAP-CONTENT']"),
-    Template("zoom", "//*[@id='zoom' or @id='Zoom' or @id='fontzoom' or @id='fontZoom']"),
-    Template("article-content", f"//div[{_has_class('article-content')} or "
-                                f"{_has_class('pages_content')} or {_has_class('TRS_Content')}]"),
+    Template("trs-wcm", classes=frozenset({"TRS_Editor"})),
+    Template("trs-ueditor", classes=frozenset({"TRS_UEDITOR"})),
+    Template("ucap", ids=frozenset({"UCAP-CONTENT"})),
+    Template("zoom", ids=frozenset({"zoom", "Zoom", "fontzoom", "fontZoom"})),
+    Template("article-content", classes=frozenset({"article-content", "pages_content",
+                                                   "TRS_Content"})),
 )
+_CLASSES = {name for t in TEMPLATES for name in t.classes}
+_IDS = {name for t in TEMPLATES for name in t.ids}
+# One pass over the tree for every rule (an XPath per rule would walk it once each).
+_CANDIDATES = etree.XPath(
+    " | ".join([f"//*[contains(@class, '{name}')]" for name in sorted(_CLASSES)]
+               + [f"//*[@id='{name}']" for name in sorted(_IDS)]))
 
 
 def template_body(root: HtmlElement) -> tuple[str, HtmlElement] | None:
@@ -36,8 +41,12 @@ def template_body(root: HtmlElement) -> tuple[str, HtmlElement] | None:
 
     Nested matches (TRS nests ``TRS_Editor`` divs) resolve to the outermost one.
     """
+    found = _CANDIDATES(root)
+    if not found:
+        return None
     for template in TEMPLATES:
-        found = root.xpath(template.body)
-        if found:
-            return template.name, found[0]
+        for element in found:  # document order: the outermost match comes first
+            classes = set((element.get("class") or "").split())
+            if classes & template.classes or element.get("id") in template.ids:
+                return template.name, element
     return None
