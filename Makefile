@@ -1,12 +1,12 @@
 # Two commands do all the set-up on a fresh machine:
 #   make crawl   crawl the bundled offline portal into output/portal.jsonl
-#   make test    lint, type-check and run the whole test suite
+#   make test    lint, type-check and run the whole test suite (installs redis-server)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl test lint bench-extraction clean
+.PHONY: crawl test lint redis-server bench-extraction clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check crawler tests bench
 	$(BIN)/mypy
 
-test: lint
+# The cluster tests start their own redis-server on 127.0.0.1; install it when missing.
+redis-server:
+	@command -v redis-server >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
+test: lint redis-server
 	$(BIN)/python -m pytest
 
 # Extraction quality and speed against trafilatura and GNE (benchmark, not a test).

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
+from crawler import cluster
 from crawler.processors import day_of, find_date, paragraph_key, split_trailing_date
 from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
     from typing import Self
 
+    import redis
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
@@ -157,17 +159,29 @@ class UniqueArticlePipeline(_StatsPipeline):
     """Write each article once per crawl, whichever URLs reached it: by canonical URL, and by
     content for copies that do not say they are one (a print view without a canonical link)."""
 
-    def __init__(self, stats: StatsCollector | None = None) -> None:
+    def __init__(self, stats: StatsCollector | None = None,
+                 shared: redis.Redis | None = None) -> None:
         super().__init__(stats)
         self.seen: set[str] = set()
+        self.shared = shared  # the cluster's set of written records, across workers
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        url = crawler.settings.get("REDIS_URL")
+        return cls(crawler.stats, cluster.client(url) if url else None)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         keys = {adapter["url"], *(adapter.get("pages") or [])[:1], content_hash(item)}
-        if keys & self.seen:
+        if self.shared is not None:
+            # One SADD is atomic: of two workers adding the same article, one adds nothing.
+            duplicate = self.shared.sadd(cluster.EMITTED_KEY, *sorted(keys)) < len(keys)
+        else:
+            duplicate = bool(keys & self.seen)
+            self.seen.update(keys)
+        if duplicate:
             self.inc("dedup/articles_removed")
             raise DropItem(f"duplicate: {adapter['url']}", log_level="DEBUG")
-        self.seen.update(keys)
         return item
 
 

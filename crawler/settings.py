@@ -85,6 +85,11 @@ STATE_DEAD_RECHECK_DAYS = 7  # a 404/410/deleted page is tried again after this 
 STATE_OTHER_RECHECK_HOURS = 24  # a page with neither articles nor a list, likewise
 STATE_DROPPED_RECHECK_HOURS = 24  # a page whose record was dropped (no title or body)
 
+# --- Several machines, one crawl (see README, "Running a cluster") --------------------------
+REDIS_URL = ""  # redis://[:password@]host:port/db shares queue, duplicate filter and state
+CLUSTER_IDLE_SECONDS = 30  # a worker exits once the shared queue has been empty this long
+CLUSTER_PRESENCE_SECONDS = 30  # a killed worker counts as gone this long after its last sign
+
 # --- Replay and record (see README) --------------------------------------------------------
 REPLAY_DIR = ""  # a folder of saved responses: the crawl runs from it with no network
 RECORD_DIR = ""  # a folder to save every live response into, in the replay layout

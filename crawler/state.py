@@ -176,9 +176,10 @@ class CrawlState:
         return False
 
     def recover(self) -> None:
-        """Settle the batches of runs that were killed before they could."""
+        """Settle the batches of runs that were killed before they could (not those of a
+        crawl still running beside this one)."""
         for (batch,) in self.db.execute("SELECT id FROM batches").fetchall():
-            if batch != self.batch:
+            if batch != self.batch and not process_alive(batch.rpartition("-")[2]):
                 self.settle(batch)
 
     # --- run history ------------------------------------------------------------------------
@@ -201,11 +202,30 @@ class CrawlState:
         self.db.close()
 
 
+def process_alive(pid: str) -> bool:
+    """Whether a process with this id runs on this machine (a crawl that owns a batch)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def open_state(uri: str, *, timeout: float = 10.0) -> CrawlState:
-    """The state named by ``STATE_URI``: a file path (SQLite) or ``sqlite:///path``."""
+    """The state named by ``STATE_URI``: a file path (SQLite), ``sqlite:///path``, or a
+    ``redis://`` URL (the distributed backend, ``crawler.redis_state``)."""
     if uri.startswith(("redis://", "rediss://")):
-        raise StateError("a redis:// STATE_URI needs the distributed backend, which this "
-                         "version does not have; use a SQLite file path")
+        from redis.exceptions import RedisError
+
+        from crawler.cluster import client
+        from crawler.redis_state import RedisState
+
+        try:
+            return RedisState(client(uri))  # type: ignore[return-value]
+        except RedisError as error:
+            raise StateError(f"cannot use the Redis state: {error}") from error
     path = uri.removeprefix("sqlite://") if uri.startswith("sqlite://") else uri
     return CrawlState(Path(path).expanduser(), timeout=timeout)
 

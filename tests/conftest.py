@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from crawler.pages.kinds import Page
 
@@ -75,3 +80,34 @@ def html_page(html: str, url: str = "http://www.example.gov.cn/xw/t20230728_1.ht
     """A page made in the test, served as ``encoding`` bytes."""
     headers = {"Content-Type": content_type} if content_type else {}
     return Page.from_bytes(url, html.encode(encoding), headers)
+
+
+REDIS_PASSWORD = "s3cret-pw-not-for-logs"
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real redis-server on a free 127.0.0.1 port, with a password, stopped after."""
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: `make test` installs it (apt-get)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--requirepass", REDIS_PASSWORD, "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://:{REDIS_PASSWORD}@127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.exceptions.ConnectionError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from growing_portal import CHANNELS, PER_PAGE, GrowingPortal
 
 from conftest import ROOT
+from growing_portal import CHANNELS, PER_PAGE, GrowingPortal
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=DEBUG")

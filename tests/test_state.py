@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -73,5 +74,8 @@ def test_unusable_state_is_an_error_not_a_fresh_start(tmp_path: Path) -> None:
     bad.write_bytes(b"garbage" * 1000)
     with pytest.raises(StateError, match="cannot use state"):
         open_state(str(bad))
-    with pytest.raises(StateError, match="redis"):
-        open_state("redis://127.0.0.1:6379/0")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StateError, match="Redis"):
+        open_state(f"redis://127.0.0.1:{port}/0")

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
+from crawler.cluster import apply_cluster_settings
 from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
 from crawler.pages.markers import looks_like_article_url, looks_like_list_url, looks_like_trap
@@ -73,11 +74,14 @@ class PortalSpider(Spider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
+        apply_cluster_settings(settings)
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", {settings.get("PORTAL_DEFAULT_FEED"): {
                 "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
+        if not getattr(self, "seed", True):
+            return  # a cluster worker joining a run: the first worker seeded it
         for url in self.start_urls:
             yield Request(url, callback=self.parse, priority=Priority.START,
                           meta={"other_depth": 0, "state_exempt": True, "start": True})
