@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl test lint redis-server bench-extraction clean
+.PHONY: crawl test lint redis-server bench bench-extraction bench-crawl clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ BENCH_DATA ?= ../shared/data/zh-content-dev
 bench-extraction: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 5 --out bench/results/extraction.md
+
+# Crawl against bare Scrapy on a synthetic portal, extraction rate, memory (about 20 minutes).
+bench-crawl: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.crawl --articles 2000 --big 20000 --out bench/results/performance.md
+
+bench: bench-extraction bench-crawl
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .mypy_cache .ruff_cache

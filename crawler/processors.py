@@ -44,6 +44,7 @@ _NUM_DATE_RE = re.compile(
     r"(?:\s*[:：]\s*(?P<S>[0-5]\d)(?:\.\d+)?\s*秒?)?)?"
     r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 )
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _MONTH_DAY_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 
 
@@ -72,6 +73,8 @@ def find_date(text: str, *, now: datetime | None = None) -> ParsedDate | None:
     >>> find_date("2023-02-30 与 0000-00-00") is None
     True
     """
+    if not _YEAR_RE.search(text):  # most text has no date: one cheap scan says so
+        return None
     now = now or datetime.now(PORTAL_TZ)
     for match in _NUM_DATE_RE.finditer(text):
         parsed = _to_iso(match, now)

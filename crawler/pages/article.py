@@ -61,6 +61,8 @@ from crawler.processors import (
 )
 
 if TYPE_CHECKING:
+    from lxml.etree import _Element
+
     from crawler.pages.document import Document
 
 MAX_PARAGRAPHS = 2000  # per page: a bound on what a hostile page can make a record hold
@@ -107,7 +109,7 @@ class ArticlePage:
     @cached_property
     def _body_lines(self) -> tuple[str, list[int]]:
         """(layer, indices of the lines of the body block)."""
-        found = template_body(self.document.root)
+        found = template_body(self.document.root, self.document.text)
         if found:
             indices = inside(self.lines, found[1])
             if any(line_points(self.lines[i]) for i in indices):
@@ -172,7 +174,8 @@ class ArticlePage:
 
     @cached_property
     def related_indices(self) -> list[int]:
-        """Lines of 相关新闻-like lists: a heading line, then the link lines that follow it."""
+        """Lines of 相关新闻-like lists: a heading line, then the link lines that follow it in
+        the block that holds both (the next block of links is another list)."""
         found: list[int] = []
         for i, line in enumerate(self.lines):
             lead = line.text
@@ -181,8 +184,13 @@ class ArticlePage:
             if not (lead and len(lead) <= 16 and RELATED_HEADING_RE.match(lead)):
                 continue
             found.append(i)
+            scope: set[_Element] | None = None
             for j in range(i + 1, min(len(self.lines), i + 1 + MAX_LINKS)):
                 following = self.lines[j]
+                if scope is None and following.anchors:
+                    scope = _common_block(line.block, following.block)
+                if scope is not None and following.block not in scope:
+                    break
                 if following.anchors:
                     found.append(j)
                 elif len(following.text) <= 14 and (not following.text
@@ -285,16 +293,17 @@ class ArticlePage:
         """The navigation link whose folder holds this article (``/dfdt/`` for
         ``/dfdt/show.php?id=3``): channels are folders on most CMSs. Deepest folder wins."""
         own = urlsplit(self.url)
-        own_dir = dirname(own.path).rstrip("/") + "/"
+        origin = f"{own.scheme}://{own.netloc}"
+        own_folder = origin + dirname(own.path).rstrip("/") + "/"
         best: tuple[int, str] | None = None
         for line in self.lines:
             for anchor in line.anchors:
-                target = urlsplit(anchor.url)
-                folder = dirname(target.path).rstrip("/") + "/"
-                if (target.netloc == own.netloc and folder != "/" and own_dir.startswith(folder)
-                        and 2 <= len(anchor.text) <= 10 and anchor.text not in NOT_A_CHANNEL
-                        and not looks_like_article_url(anchor.url)
-                        and (best is None or len(folder) > best[0])):
+                if not 2 <= len(anchor.text) <= 10 or anchor.text in NOT_A_CHANNEL:
+                    continue
+                folder = anchor.url.split("?", 1)[0].split("#", 1)[0].rpartition("/")[0] + "/"
+                if (len(folder) > len(origin) + 1 and own_folder.startswith(folder)
+                        and (best is None or len(folder) > best[0])
+                        and not looks_like_article_url(anchor.url)):
                     best = (len(folder), anchor.text)
         return best[1] if best else None
 
@@ -317,8 +326,11 @@ class ArticlePage:
         own = urlsplit(self.url)
         stem, _, ext = own.path.rpartition("/")[2].rpartition(".")
         numbered: dict[int, str] = {}
+        own_path = own.path
         for line in self.lines:
             for anchor in line.anchors:
+                if stem not in anchor.url and own_path not in anchor.url:
+                    continue  # cheap test first: only links naming this page can be its pages
                 target = urlsplit(anchor.url)
                 if target.netloc != own.netloc or dirname(target.path) != dirname(own.path):
                     continue
@@ -346,6 +358,8 @@ class ArticlePage:
         first = f"{match.group('stem')}.{match.group('ext')}"
         for line in self.lines:
             for anchor in line.anchors:
+                if first not in anchor.url:
+                    continue
                 target = urlsplit(anchor.url)
                 if target.netloc == own.netloc and target.path.rpartition("/")[2] == first \
                         and dirname(target.path) == dirname(own.path):
@@ -426,6 +440,15 @@ class ArticlePage:
             fetched_at=fetched_at,
         )
         return article
+
+
+def _common_block(heading: _Element, first_link: _Element) -> set[_Element]:
+    """Everything inside the smallest element holding both a heading and its first link."""
+    ancestors = {first_link, *first_link.iterancestors()}
+    element: _Element | None = heading
+    while element is not None and element not in ancestors:
+        element = element.getparent()
+    return set(element.iter()) if element is not None else set()
 
 
 def is_header_like(text: str) -> bool:

@@ -148,6 +148,9 @@ def similarity(text: str, title_tag: str) -> float:
     """
     if not text or not title_tag:
         return 0.0
+    shared = len(set(text) & set(title_tag))
+    if shared < min(4, len(set(text))):  # cheap test first: too few characters in common
+        return 0.0
     match = SequenceMatcher(None, text, title_tag, autojunk=False).find_longest_match()
     parts = title_parts(title_tag) or [title_tag]
     main = max(len(p) for p in parts)
@@ -163,12 +166,18 @@ def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headlin
     """The headline: the line before (or at the top of) the body that best matches ``<title>``,
     else the nearest ``<h1>``/``<h2>`` before the body, else the longest ``<title>`` part."""
     scored: list[tuple[float, int]] = []
+    main = max((len(part) for part in title_parts(title_tag)), default=0)
     for i in range(max(0, body_start - 60), min(len(lines), body_start + 3)):
         line = lines[i]
-        if 4 <= len(line.text) <= 160:
-            score = similarity(line.text, title_tag) + 0.05 * (line.block.tag in HEADING_TAGS)
-            if score >= (0.6 if line.link_ratio <= 0.6 else 0.9):  # blogs link their headline
-                scored.append((score, i))
+        if not 4 <= len(line.text) <= 160:
+            continue
+        if line.link_ratio > 0.6:  # a linked headline (blogs) is most of <title>, verbatim
+            if len(line.text) >= max(6, 0.8 * main) and line.text in title_tag:
+                scored.append((1.0, i))
+            continue
+        score = similarity(line.text, title_tag) + 0.05 * (line.block.tag in HEADING_TAGS)
+        if score >= 0.6:
+            scored.append((score, i))
     if scored:  # the best match; among near-equals the one nearest the body
         top = max(score for score, _ in scored)
         index = max(i for score, i in scored if score >= top - 0.02)

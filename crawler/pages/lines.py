@@ -23,8 +23,6 @@ BLOCK_TAGS = frozenset(
      "h3", "h4", "h5", "h6", "blockquote", "center", "form", "pre", "hr", "body", "figure",
      "figcaption", "address", "fieldset", "caption", "html"}
 )
-# Tails of these are still inside the parent's line; the element itself breaks it.
-LINE_BREAKS = frozenset({"br"})
 
 
 @dataclass
@@ -108,14 +106,16 @@ class _Walker:
         the tail, in document order."""
         anchor_owner: HtmlElement | None = None
         anchor_start = 0
+        # The hot loop of every page: names bound locally, empty text skipped inline.
+        flush, add_text, blocks, block_tags = self.flush, self.add_text, self.blocks, BLOCK_TAGS
         for event, element in etree.iterwalk(top, events=("start", "end")):
-            tag = element.tag if isinstance(element.tag, str) else ""
+            tag = element.tag
             if event == "start":
-                if tag in BLOCK_TAGS:
-                    self.flush()
-                    self.blocks.append(element)
-                elif tag in LINE_BREAKS:
-                    self.flush()
+                if tag in block_tags:
+                    flush()
+                    blocks.append(element)
+                elif tag == "br":
+                    flush()
                 elif tag == "img":
                     self.image(element)
                 elif tag == "a" and anchor_owner is None and element.get("href") is not None:
@@ -124,16 +124,17 @@ class _Walker:
                                          title=normalize_space(element.get("title") or ""))
                     self.line().anchors.append(self.anchor)
                     anchor_start = len(self.anchor_text)
-                self.add_text(element.text)
+                if element.text:
+                    add_text(element.text)
                 continue
             if element is anchor_owner and self.anchor is not None:
                 self.anchor.text = normalize_space("".join(self.anchor_text[anchor_start:]))
                 self.anchor, anchor_owner = None, None
-            if tag in BLOCK_TAGS:
-                self.flush()
-                self.blocks.pop()
-            if element is not top:
-                self.add_text(element.tail)
+            if tag in block_tags:
+                flush()
+                blocks.pop()
+            if element.tail and element is not top:
+                add_text(element.tail)
 
     def image(self, element: HtmlElement) -> None:
         src = element.get("src") or element.get("data-src") or element.get("original")

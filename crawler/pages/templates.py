@@ -30,20 +30,23 @@ TEMPLATES: tuple[Template, ...] = (
 )
 _CLASSES = {name for t in TEMPLATES for name in t.classes}
 _IDS = {name for t in TEMPLATES for name in t.ids}
+_NAMES = tuple(_CLASSES | _IDS)
 # One pass over the tree for every rule (an XPath per rule would walk it once each).
-_CANDIDATES = etree.XPath(
-    " | ".join([f"//*[contains(@class, '{name}')]" for name in sorted(_CLASSES)]
-               + [f"//*[@id='{name}']" for name in sorted(_IDS)]))
+_MARKED = etree.XPath("//*[@class or @id]")
 
 
-def template_body(root: HtmlElement) -> tuple[str, HtmlElement] | None:
+def template_body(root: HtmlElement, html: str) -> tuple[str, HtmlElement] | None:
     """The first known template whose body element is on the page, with that element.
 
-    Nested matches (TRS nests ``TRS_Editor`` divs) resolve to the outermost one.
+    ``html`` is the page's source: a page that never names a rule's class or id is passed
+    over without walking its tree. Nested matches (TRS nests ``TRS_Editor`` divs) resolve to
+    the outermost one.
     """
-    found = _CANDIDATES(root)
-    if not found:
+    if not any(name in html for name in _NAMES):
         return None
+    found = [element for element in _MARKED(root)
+             if element.get("id") in _IDS
+             or _CLASSES.intersection((element.get("class") or "").split())]
     for template in TEMPLATES:
         for element in found:  # document order: the outermost match comes first
             classes = set((element.get("class") or "").split())

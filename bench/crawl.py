@@ -1,0 +1,223 @@
+"""Performance benchmark: the portal crawl against bare Scrapy on the same synthetic site.
+
+    python -m bench.crawl [--articles 2000] [--big 20000] [--out FILE]
+
+Measures, in one run (see README "Performance"):
+1. a full ``scrapy crawl portal`` (delays and AutoThrottle off, concurrency up) against a bare
+   Scrapy spider following every in-site link: wall time, pages/s, articles/s, CPU s/page;
+2. extraction and pipelines alone on saved article pages, one core, against trafilatura and
+   GNE on the same pages (skipped without the ``bench`` extras);
+3. peak RSS of crawls of ``--articles`` and ``--big`` articles;
+4. the requests of a second, incremental run on the unchanged portal.
+The site is served by ``bench.synthetic`` in a process of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "LOG_LEVEL": "INFO",
+        "MEMUSAGE_ENABLED": "False"}
+
+
+class Run(NamedTuple):
+    wall: float
+    cpu: float  #: user + system seconds of the crawl process
+    max_rss_mb: float
+    requests: int  #: counted at the server
+    records: int
+
+
+class Site:
+    """The synthetic portal in a server process of its own."""
+
+    def __init__(self, articles: int, port: int) -> None:
+        self.origin = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.synthetic", "--articles", str(articles),
+             "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.process.stdout.readline()  # "serving ..."
+
+    def requests(self, reset: bool = True) -> int:
+        path = "/__requests?reset=1" if reset else "/__requests"
+        with urllib.request.urlopen(self.origin + path, timeout=10) as reply:
+            return int(json.loads(reply.read())["requests"])
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def measured(command: list[str], site: Site, output: Path | None) -> Run:
+    """Run ``command`` as a child; its wall time, CPU and peak RSS from ``wait4``."""
+    site.requests()
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    assert os.waitstatus_to_exitcode(status) == 0, command
+    records = len(output.read_text("utf-8").splitlines()) if output and output.exists() else 0
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, site.requests(),
+               records)
+
+
+def portal_crawl(site: Site, work: Path, name: str, state: Path | None = None) -> Run:
+    output = work / f"{name}.jsonl"
+    command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a",
+               f"start_urls={site.origin}/", "-O", f"{output}:jsonlines"]
+    settings = {**FAST, **({"STATE_URI": str(state)} if state else {})}
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
+    return measured(command, site, output)
+
+
+def bare_crawl(site: Site) -> Run:
+    command = [sys.executable, "-m", "bench.bare_spider", site.origin + "/"]
+    for key, value in FAST.items():
+        command += ["-s", f"{key}={value}"]
+    return measured(command, site, None)
+
+
+def extraction_rates(pages: int) -> dict[str, float]:
+    """Article pages per second on one core: this project (bytes to cleaned record) and, when
+    installed, trafilatura and GNE (decoded text to text)."""
+    from bench.extraction import Page as LabelledPage
+    from bench.extraction import _gne, _trafilatura
+    from bench.synthetic import SyntheticPortal
+    from crawler.extract import PIPELINES
+    from crawler.pages.article import ArticlePage
+    from crawler.pages.document import Document, decode_html
+
+    portal = SyntheticPortal(pages)
+    saved = []
+    for path in portal.all_article_paths():
+        _, headers, body = portal.respond(path)
+        saved.append(("http://127.0.0.1" + path, body, headers))
+
+    def ours() -> None:
+        for url, body, headers in saved:
+            item = ArticlePage(Document.from_bytes(url, body, headers)).to_article()
+            for pipeline in PIPELINES:
+                item = pipeline.process_item(item)
+
+    rates = {"this project": _rate(ours, len(saved))}
+    texts = [LabelledPage(url, body, decode_html(body)[0], "", None) for url, body, _ in saved]
+    for name, factory in (("trafilatura 2.3.1", _trafilatura), ("GNE 0.4.3", _gne)):
+        try:
+            extract = factory()
+        except ImportError:
+            continue
+        rates[name] = _rate(lambda extract=extract: [extract(t) for t in texts], len(texts))
+    return rates
+
+
+def _rate(work: Any, count: int, repeat: int = 3) -> float:
+    work()  # warm-up
+    best = min(_timed(work) for _ in range(repeat))
+    return count / best
+
+
+def _timed(work: Any) -> float:
+    start = time.process_time()
+    work()
+    return time.process_time() - start
+
+
+def report(args: argparse.Namespace) -> str:
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        site = Site(args.articles, args.port)
+        try:
+            ours = portal_crawl(site, work, "portal", state=work / "state.sqlite3")
+            again = portal_crawl(site, work, "again", state=work / "state.sqlite3")
+            bare = bare_crawl(site)
+        finally:
+            site.close()
+        big_site = Site(args.big, args.port + 1)
+        try:
+            big = portal_crawl(big_site, work, "big")
+        finally:
+            big_site.close()
+    lines += [
+        f"### Full crawl of a {args.articles}-article synthetic portal",
+        "",
+        "| crawl | wall s | pages fetched | pages/s | articles/s | CPU s | CPU ms/page |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, run in (("scrapy crawl portal", ours), ("bare Scrapy spider", bare)):
+        lines.append(f"| {name} | {run.wall:.1f} | {run.requests} | {run.requests / run.wall:.0f}"
+                     f" | {run.records / run.wall:.0f} | {run.cpu:.1f} | "
+                     f"{run.cpu / run.requests * 1000:.2f} |")
+    lines += [
+        "",
+        f"Ratios, portal / bare: wall {ours.wall / bare.wall:.2f}x, pages fetched "
+        f"{ours.requests / bare.requests:.2f}x, CPU per fetched page "
+        f"{(ours.cpu / ours.requests) / (bare.cpu / bare.requests):.2f}x. Records written: "
+        f"{ours.records} of {args.articles} articles.",
+        "",
+        "### Extraction and pipelines alone, saved article pages, one core",
+        "",
+        "| extractor | pages/s | vs this project |",
+        "|---|---|---|",
+    ]
+    rates = extraction_rates(args.pages)
+    for name, rate in rates.items():
+        lines.append(f"| {name} | {rate:.0f} | {rates['this project'] / rate:.1f}x slower |"
+                     if name != "this project" else f"| {name} | {rate:.0f} | 1.0x |")
+    lines += [
+        "",
+        "### Memory and the incremental run",
+        "",
+        "| crawl | articles | peak RSS MB |",
+        "|---|---|---|",
+        f"| scrapy crawl portal | {args.articles} | {ours.max_rss_mb:.0f} |",
+        f"| scrapy crawl portal | {args.big} | {big.max_rss_mb:.0f} |",
+        "",
+        f"Peak RSS grows by {big.max_rss_mb - ours.max_rss_mb:.0f} MB from {args.articles} to "
+        f"{args.big} articles ({big.records} records written, {big.wall:.0f} s).",
+        f"A second run with the state on the unchanged {args.articles}-article portal made "
+        f"{again.requests} requests and wrote {again.records} records (the first made "
+        f"{ours.requests}).",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}; server and crawler share it.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.crawl", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--big", type=int, default=20000)
+    parser.add_argument("--pages", type=int, default=300, help="pages for the extraction rate")
+    parser.add_argument("--port", type=int, default=8870)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
+    text = report(args)
+    print(text)
+    if args.out:
+        command = "python -m bench.crawl " + " ".join(argv if argv is not None else sys.argv[1:])
+        args.out.write_text(f"{text}\n\nCommand: `{command}`\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
