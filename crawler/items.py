@@ -45,7 +45,7 @@ class Article:
     editor: str | None = None  #: 责任编辑, usually printed at the end of the body; null when none
     channel: str | None = None  #: the section the article belongs to (质检要闻); null when unknown
     #: Body paragraphs in order, each once, whitespace-normalised, without editor lines,
-    #: widgets, captions or attachment lines.
+    #: widgets, captions or attachment lines. Empty only for photo news (``images``).
     paragraphs: list[str] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)  #: body images with captions
     attachments: list[Attachment] = field(default_factory=list)  #: linked files in the body

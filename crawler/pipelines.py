@@ -104,16 +104,19 @@ def _is_dateline(paragraph: str) -> bool:
 
 
 class ValidationPipeline(_StatsPipeline):
-    """Drop a record without title or body, logging its URL and reason, counting
+    """Drop a record without title, or without body text or images, logging its URL and
+    reason, counting
     ``validation/dropped/<reason>``. Counts what valid records lack
     (``records/missing/<field>``): a jump is the sign of a redesign."""
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        for field, reason in (("title", "no_title"), ("paragraphs", "no_body")):
-            if not adapter.get(field):
-                self.inc(f"validation/dropped/{reason}")
-                raise DropItem(f"{reason}: {adapter.get('url')}")
+        if not adapter.get("title"):
+            self.inc("validation/dropped/no_title")
+            raise DropItem(f"no_title: {adapter.get('url')}")
+        if not (adapter.get("paragraphs") or adapter.get("images")):  # photo news has no text
+            self.inc("validation/dropped/no_body")
+            raise DropItem(f"no_body: {adapter.get('url')}")
         self.inc("records/valid")
         for field in TRACKED_FIELDS:
             if not adapter.get(field):

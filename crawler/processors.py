@@ -191,7 +191,7 @@ DIRECTORY_INDEXES = ("index.html", "index.htm", "index.shtml", "default.html", "
                      "default.aspx", "index.php", "index.jsp", "index.asp")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # nav links repeat on every page; bounded memory
 def clean_url(url: str) -> str:
     """The URL to request: no fragment, no tracking or print-view parameters.
 
@@ -209,7 +209,7 @@ def clean_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # nav links repeat on every page; bounded memory
 def canonical_url(url: str) -> str:
     """The identity of a page: ``clean_url`` plus sorted query, lower-case host, no default
     port, and a trailing directory index removed. Articles are keyed on this.

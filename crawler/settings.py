@@ -30,6 +30,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Replay and record sit next to the network, under redirects and decompression.
     "crawler.middlewares.ReplayMiddleware": 950,
     "crawler.middlewares.RecordMiddleware": 951,
+    # Only http(s); no loopback or private address unless the crawl starts on one.
+    "crawler.middlewares.SafetyMiddleware": 40,
     # Across runs: written articles and dead pages are not fetched again (needs STATE_URI).
     # Above RedirectMiddleware (600) so that it sees redirects, and 404s, as served.
     "crawler.middlewares.StateMiddleware": 650,
@@ -59,6 +61,7 @@ PORTAL_OTHER_PAGES = 200  # pages that are neither article nor list, per crawl
 PORTAL_OTHER_DEPTH = 1  # links followed from a page that is neither article nor list
 PORTAL_QUERY_VARIANTS = 20  # distinct query strings followed per path (calendars, search)
 PORTAL_MAX_SPLIT_PAGES = 50  # pages of one 分页 article
+PORTAL_MAX_PAGE_BYTES = 4 * 1024 * 1024  # a bigger page is parsed up to this many bytes
 
 # --- Records -------------------------------------------------------------------------------
 ITEM_PIPELINES = {

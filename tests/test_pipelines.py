@@ -49,6 +49,8 @@ def test_dates_split_out_of_related_titles_and_repeats_dropped(
 @pytest.mark.parametrize(("item", "reason"), [
     (Article(url="u", title=None, paragraphs=["正文。"]), "no_title"),
     (Article(url="u", title="标题", paragraphs=[]), "no_body"),
+    (Article(url="u", title="标题", paragraphs=[], attachments=[{"url": "f", "title": "f"}]),
+     "no_body"),
 ])
 def test_validation_drops_with_reason(item: Article, reason: str,
                                       stats: MemoryStatsCollector) -> None:
@@ -77,3 +79,8 @@ def test_unique_article_catches_a_copy_under_another_url() -> None:
     pipeline.process_item(Article(url="http://a/1", **body))  # type: ignore[arg-type]
     with pytest.raises(DropItem):
         pipeline.process_item(Article(url="http://a/print.jsp?id=1", **body))  # type: ignore[arg-type]
+
+
+def test_validation_keeps_photo_news() -> None:
+    item = Article(url="u", title="图片新闻", images=[{"url": "http://a/p.jpg", "caption": None}])
+    assert ValidationPipeline().process_item(item) is item

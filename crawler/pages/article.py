@@ -133,7 +133,10 @@ class ArticlePage:
             if line_points(line) and PUNCT_RE.search(line.text) and not is_header_like(line.text) \
                     and similarity(line.text, self.document.title_tag) < 0.6:
                 return i
-        return indices[0] if indices else len(self.lines)
+        for i in indices:  # no punctuated text: the first line that is not a header line
+            if self.lines[i].text and not is_header_like(self.lines[i].text):
+                return i
+        return indices[-1] + 1 if indices else len(self.lines)  # the "body" was a header
 
     @cached_property
     def headline(self) -> Headline | None:
@@ -250,6 +253,14 @@ class ArticlePage:
             body.paragraphs.append(text)
             if len(body.paragraphs) >= MAX_PARAGRAPHS:
                 break
+        if not body.paragraphs and not body.images and self.header_indices:
+            # Photo news: no text block at all, the picture right under the header is the body.
+            after = max(self.header_indices) + 1
+            for line in self.lines[after: after + 8]:
+                if line.link_ratio > 0.5:
+                    break
+                body.images += [{"url": url, "caption": alt or None} for url, alt in line.images
+                                if extension(url) in IMAGE_EXTENSIONS or not extension(url)]
         body.images = body.images[:MAX_LINKS]
         body.attachments = body.attachments[:MAX_LINKS]
         return body
@@ -263,9 +274,11 @@ class ArticlePage:
     @cached_property
     def related(self) -> list[RelatedLink]:
         links: list[RelatedLink] = []
+        own = canonical_url(self.url)
         for i in self.related_indices:
             for anchor in self.lines[i].anchors:
-                if not is_page_link(anchor.url) or not anchor.text:
+                if not is_page_link(anchor.url) or not anchor.text \
+                        or canonical_url(anchor.url) == own:  # "#top" and the like
                     continue
                 title = anchor.text
                 shown = title.rstrip("…. ")

@@ -23,6 +23,8 @@ _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                            huge_tree=False)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>")
+_TAG_RUN_RE = re.compile(r"(<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[^>]*>)"
+                         r"(?:\s*<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[^>]*>){100,}")
 _DROP_TAGS = ("title", "script", "style", "noscript", "template", "iframe", "object", "embed",
               "svg", "select", "textarea", "button", "input")
 
@@ -73,7 +75,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     candidates = [c for c in declared if c] + [c for c in _SNIFF_ORDER if c not in declared]
     best: tuple[int, str, str] | None = None
     for codec in candidates:
-        text = body.decode(codec, "replace")
+        # A body cut short (a lying Content-Length) may end inside a character: drop it.
+        text = body.decode(codec, "replace").rstrip("\ufffd")
         errors = _errors(text)
         if errors == 0:
             return text, codec
@@ -103,6 +106,9 @@ class Document:
         """The whole tree, scripts included (pagers are drawn by scripts). Plain lxml
         elements: the ``lxml.html`` element classes cost a lookup per node visited."""
         text = _XML_DECLARATION_RE.sub("", self.text.replace("\x00", ""), count=1)
+        # The parser drops what lies deeper than a few hundred levels: flatten runs of
+        # opening tags (hostile or broken pages) so that their text survives.
+        text = _TAG_RUN_RE.sub(lambda run: run.group(1), text)
         root = None
         if text.strip():
             try:

@@ -52,12 +52,16 @@ class Page:
         chars, dated = article.body_chars, listing.dated_links
         has_headline = article.headline is not None and article.headline.line >= 0
         dated_header = article.header.date is not None
-        if article.body_links >= LIST_LINKS_IN_BODY or chars < 12 * dated:
-            pass  # the "body" is a list with summaries, or the page is mostly dated links
-        elif chars >= LONG_ARTICLE_CHARS or (has_headline and chars >= MIN_ARTICLE_CHARS and (
-            dated_header or dated < 5
-        )) or (has_headline and dated_header and looks_like_article_url(self.document.url) \
-                and (chars >= SHORT_ARTICLE_CHARS or article.body.attachments)):
+        body = article.body
+        is_list_body = article.body_links >= LIST_LINKS_IN_BODY or chars < 12 * dated
+        long_text = chars >= LONG_ARTICLE_CHARS
+        headed_text = has_headline and chars >= MIN_ARTICLE_CHARS and (dated_header or dated < 5)
+        dated_notice = has_headline and dated_header and (
+            (looks_like_article_url(self.document.url)
+            and (chars >= SHORT_ARTICLE_CHARS or bool(body.attachments)))
+            or (bool(body.images) and dated < 5)  # photo news: a picture is the body
+        )
+        if not is_list_body and (long_text or headed_text or dated_notice):
             return PageKind.ARTICLE
         if dated >= 3 or len(listing.articles) >= 5 or (listing.articles and listing.pages):
             return PageKind.LIST

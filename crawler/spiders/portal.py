@@ -248,7 +248,12 @@ class PortalSpider(Spider):
             return None
         headers = {k.decode("latin-1"): v[0].decode("latin-1")
                    for k, v in response.headers.items() if v}
-        return Page.from_bytes(response.url, response.body, headers)
+        body, limit = response.body, self.settings.getint("PORTAL_MAX_PAGE_BYTES")
+        if len(body) > limit:  # no news page is this big: read its start, not all of it
+            logger.warning("Page of %d bytes read up to %d: %s", len(body), limit, response.url)
+            self.crawler.stats.inc_value("pages/truncated")
+            body = body[:limit]
+        return Page.from_bytes(response.url, body, headers)
 
     def _allowed(self, url: str) -> bool:
         if not is_page_link(url):
