@@ -255,8 +255,8 @@ class ArticlePage:
                 break
         if not body.paragraphs and not body.images and self.header_indices:
             # Photo news: no text block at all, the picture right under the header is the body.
-            after = max(self.header_indices) + 1
-            for line in self.lines[after: after + 8]:
+            first = max(self.header_indices) + 1
+            for line in self.lines[first: first + 8]:
                 if line.link_ratio > 0.5:
                     break
                 body.images += [{"url": url, "caption": alt or None} for url, alt in line.images
