@@ -70,6 +70,14 @@ def gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
 
 
+@functools.cache
+def brotli_bomb() -> bytes:
+    """100 MiB of zeros in a few hundred bytes."""
+    import brotli
+
+    return brotli.compress(b"\0" * (100 * 1024 * 1024), quality=5)
+
+
 class HostileServer:
     """Serves ``PAGES`` and ``/srv/...`` misbehaviours; ``hits`` counts requests per path."""
 
@@ -113,7 +121,7 @@ class HostileServer:
     def home(self) -> bytes:
         links = [*PAGES, "/srv/404", "/srv/410", "/srv/500", "/srv/503", "/srv/503-retry-after",
                  "/srv/429", "/srv/loop", "/srv/offsite", "/srv/reset", "/srv/stall",
-                 "/srv/gzip-bomb", "/srv/length-lies", "/srv/length-short"]
+                 "/srv/gzip-bomb", "/srv/brotli-bomb", "/srv/length-lies", "/srv/length-short"]
         items = "".join(f"<li><a href='{path}'>列表中的文章标题{n}</a> 2023-07-{n % 28 + 1:02d}</li>"
                         for n, path in enumerate(links))
         return (f"<html><head><meta charset='utf-8'><title>测试网</title></head><body><ul>{items}"
@@ -160,6 +168,8 @@ class HostileServer:
             return None
         if path == "/srv/gzip-bomb":
             return reply("200 OK", gzip_bomb(), html, "Content-Encoding: gzip")
+        if path == "/srv/brotli-bomb":
+            return reply("200 OK", brotli_bomb(), html, "Content-Encoding: br")
         if path == "/srv/length-lies":  # promises more than it sends, then hangs up
             body = article("长度声明比实际长", PARAGRAPHS)
             return reply("200 OK", body, html, length=len(body) * 10)

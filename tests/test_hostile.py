@@ -88,7 +88,8 @@ def test_photo_news_and_odd_links(hostile_run: tuple) -> None:
 def test_pages_without_a_record_are_left_without_one(hostile_run: tuple) -> None:
     got = records(hostile_run)
     for path in ("bad/empty.html", "bad/binary.html", "bad/no-headline.html",
-                 "bad/no-body.html", "srv/reset", "srv/length-lies", "srv/gzip-bomb"):
+                 "bad/no-body.html", "srv/reset", "srv/length-lies", "srv/gzip-bomb",
+                 "srv/brotli-bomb"):
         assert path not in got
 
 
@@ -100,6 +101,7 @@ def test_server_faults_are_retried_bounded_and_counted(hostile_run: tuple) -> No
     assert hits["/srv/loop"] == 1 and hits.get("/srv/loop2") == 1  # the loop is cut
     assert not [path for path in hits if "offsite" in path and path != "/srv/offsite"]
     assert hits["/srv/stall"] <= 2 and hits["/srv/gzip-bomb"] <= 2
+    assert hits["/srv/brotli-bomb"] <= 2
     errors = summary["errors"]
     assert {"404", "410", "500", "503"} <= set(errors["http"])
     kinds = " ".join(errors["download"])
