@@ -1,9 +1,10 @@
 """``python -m crawler.cron``: one unattended incremental run of ``scrapy crawl portal``.
 
 Takes an exclusive lock, crawls with the state in ``DATA_DIR/state.sqlite3``, writes the new
-records to ``DATA_DIR/output/portal-<UTC time>.jsonl`` atomically (no file when nothing is
-new), a JSON run summary to ``DATA_DIR/runs/`` and the log to ``DATA_DIR/logs/`` (keeping
-the last ``--keep`` of each), and exits non-zero when the run failed. Exit codes:
+records to ``DATA_DIR/output/portal-<UTC time>-<n>.jsonl`` atomically, a file per
+``--batch-records`` records (no file when nothing is new), a JSON run summary to
+``DATA_DIR/runs/`` and the log to ``DATA_DIR/logs/`` (keeping the last ``--keep`` of each),
+and exits non-zero when the run failed. Exit codes:
 
    0  the run finished
    3  the crawl did not finish normally (finish reason not ``finished``: killed, shut down)
@@ -55,6 +56,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--field-jump", type=float, default=0.5,
                         help="rise of a field's missing rate over its recent median that "
                              "fails the run (default: 0.5)")
+    parser.add_argument("--batch-records", type=int, default=1000,
+                        help="records per output file; each complete file is final, so a "
+                             "killed long run resumes after its last file (default: 1000)")
     parser.add_argument("-a", dest="spider_args", action="append", default=[],
                         metavar="NAME=VALUE", help="more spider arguments (allowed_domains=...)")
     parser.add_argument("-s", dest="settings", action="append", default=[],
@@ -109,11 +113,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_STATE
 
-    output = data / "output" / f"portal-{stamp}.jsonl"
+    output = data / "output" / f"portal-{stamp}-%(batch_id)d.jsonl"
     log = data / "logs" / f"portal-{stamp}.log"
     settings.set("FEEDS", {str(output): {"format": "jsonlines", "encoding": "utf-8"}},
                  priority="cmdline")
     settings.set("FEED_STORE_EMPTY", False, priority="cmdline")
+    settings.set("FEED_EXPORT_BATCH_ITEM_COUNT", args.batch_records, priority="cmdline")
     settings.set("LOG_FILE", str(log), priority="cmdline")
     spider_args = dict(pair.partition("=")[::2] for pair in args.spider_args)
     started = _now()
@@ -128,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     stats = crawler.stats.get_stats() if crawler.stats else {}
 
     state = open_state(settings["STATE_URI"])
-    summary = summarize(stats, started, _now(), output if output.exists() else None)
+    written = sorted((data / "output").glob(f"portal-{stamp}-*.jsonl"))
+    summary = summarize(stats, started, _now(), [str(path) for path in written])
     code, reason = verdict(summary, state.recent_runs(BASELINE_RUNS), args)
     summary.update(exit_code=code, exit_reason=reason, log=str(log))
     state.record_run(str(stats.get("state/run", stamp)), summary)
@@ -146,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summarize(stats: dict[str, Any], started: str, ended: str,
-              output: Path | None) -> dict[str, Any]:
+              outputs: list[str]) -> dict[str, Any]:
     """The machine-readable run summary, from the crawl's stats."""
 
     def prefixed(prefix: str) -> dict[str, int]:
@@ -166,7 +172,7 @@ def summarize(stats: dict[str, Any], started: str, ended: str,
     return {
         "start": started, "end": ended,
         "finish_reason": stats.get("finish_reason", "unknown"),
-        "output": str(output) if output else None,
+        "outputs": outputs,
         "requests": stats.get("downloader/request_count", 0),
         "pages_fetched": stats.get("response_received_count", 0),
         "status_counts": statuses,

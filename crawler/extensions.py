@@ -47,7 +47,7 @@ class StateExtension:
         return ext
 
     def spider_opened(self) -> None:
-        self.stats.set_value("state/run", self.state.batch)
+        self.stats.set_value("state/run", self.state.run)
         for key, value in self.state.counts().items():
             self.stats.set_value(f"state/at_start/{key}", value)
 

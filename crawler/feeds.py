@@ -23,13 +23,16 @@ class AtomicFileFeedStorage(FileFeedStorage):
     """Local feed file written under a hidden temporary name in the same folder and renamed
     into place when the feed closes. A run that dies leaves at most a ``.<name>.*.tmp`` file,
     which no ``*.jsonl`` reader picks up. ``-o`` (append) copies the old file first, so the
-    append is atomic too. With a crawl state, the final path is the run's batch output."""
+    append is atomic too. With a crawl state, each file is a state batch: its records become
+    known once it is in place (``FEED_EXPORT_BATCH_ITEM_COUNT`` files make a long run
+    resumable)."""
 
     def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None,
                  crawler: Crawler | None = None) -> None:
         super().__init__(uri, feed_options=feed_options)
         self.crawler = crawler
         self.temp: Path | None = None
+        self.batch: str | None = None  #: the state batch whose records this file holds
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, uri: str, *,
@@ -51,6 +54,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
         state = state_for(self.crawler) if self.crawler else None
         if state is not None:
             state.begin_batch(str(final))
+            self.batch = state.batch
         return file
 
     def store(self, file: IO[bytes]) -> None:
@@ -65,3 +69,6 @@ class AtomicFileFeedStorage(FileFeedStorage):
             os.fsync(directory)
         finally:
             os.close(directory)
+        state = state_for(self.crawler) if self.crawler else None
+        if state is not None and self.batch:  # the file is in place: its records are known
+            state.settle(self.batch)

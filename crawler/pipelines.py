@@ -158,6 +158,34 @@ class ExtractionLayerPipeline(_StatsPipeline):
         return item
 
 
+class DateWindowPipeline(_StatsPipeline):
+    """Drop records published outside the crawl's date window (``-a since=``, ``-a until=``,
+    either end open), counting ``window/dropped``; undated records are kept and counted
+    (``window/undated``), since nothing says they are outside."""
+
+    def __init__(self, since: str | None, until: str | None,
+                 stats: StatsCollector | None = None) -> None:
+        super().__init__(stats)
+        self.since, self.until = since, until
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        since = getattr(crawler.spider, "since", None)
+        until = getattr(crawler.spider, "until", None)
+        if not since and not until:
+            raise NotConfigured
+        return cls(since, until, crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        published = (ItemAdapter(item).get("published_at") or "")[:10]
+        if not published:
+            self.inc("window/undated")
+        elif (self.since and published < self.since) or (self.until and published > self.until):
+            self.inc("window/dropped")
+            raise DropItem(f"outside the window: {ItemAdapter(item)['url']}", log_level="DEBUG")
+        return item
+
+
 class UniqueArticlePipeline(_StatsPipeline):
     """Write each article once per crawl, whichever URLs reached it: by canonical URL, and by
     content for copies that do not say they are one (a print view without a canonical link)."""
@@ -202,16 +230,19 @@ class StatePipeline(_StatsPipeline):
     Written records become known only when the run's output file is in place
     (``StateExtension``). Off without ``STATE_URI``."""
 
-    def __init__(self, state: CrawlState, stats: StatsCollector | None = None) -> None:
+    def __init__(self, state: CrawlState, stats: StatsCollector | None = None,
+                 batch_size: int = 0) -> None:
         super().__init__(stats)
         self.state = state
+        self.batch_size = batch_size  #: records per output file (FEED_EXPORT_BATCH_ITEM_COUNT)
+        self.passed = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         state = state_for(crawler)
         if state is None:
             raise NotConfigured
-        return cls(state, crawler.stats)
+        return cls(state, crawler.stats, crawler.settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT"))
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -222,5 +253,9 @@ class StatePipeline(_StatsPipeline):
             raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
         adapter["update"] = known is not None
         self.inc("records/updated" if known else "records/new")
-        self.state.add_pending(adapter["url"], digest, adapter.get("published_at"))
+        # The last pipeline: records leave in order, so this one goes to file n // size + 1.
+        number = self.passed // self.batch_size + 1 if self.batch_size else 1
+        self.passed += 1
+        self.state.add_pending(adapter["url"], digest, adapter.get("published_at"),
+                               self.state.batch_name(number))
         return item

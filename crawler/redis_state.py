@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.processors import canonical_url
-from crawler.state import CrawlState, Known, process_alive
+from crawler.state import CrawlState, Known, batch_pid, process_alive
 
 if TYPE_CHECKING:
     import redis
@@ -33,7 +33,9 @@ class RedisState:
     def __init__(self, server: redis.Redis) -> None:
         self.server = server
         self.host = socket.gethostname()
-        self.batch = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{self.host}-{os.getpid()}"
+        self.run = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{self.host}-{os.getpid()}"
+        self.batch = f"{self.run}.1"
+        self.batches = 0
         server.ping()
 
     def known(self, url: str) -> Known | None:
@@ -68,13 +70,20 @@ class RedisState:
             self.server.hset(KEY + "aliases", url, article_url)
 
     def begin_batch(self, output: str | None) -> None:
+        self.batches += 1
+        self.batch = self.batch_name(self.batches)
         self.server.hset(KEY + "batches", self.batch, json.dumps(
             {"output": output, "host": self.host, "started": time.time()}))
 
-    def add_pending(self, url: str, content_hash: str, published_at: str | None) -> None:
-        if not self.server.hexists(KEY + "batches", self.batch):
-            self.begin_batch(None)
-        self.server.hset(KEY + "pending:" + self.batch, url,
+    def batch_name(self, number: int) -> str:
+        return f"{self.run}.{number}"
+
+    def add_pending(self, url: str, content_hash: str, published_at: str | None,
+                    batch: str | None = None) -> None:
+        batch = batch or self.batch
+        self.server.hsetnx(KEY + "batches", batch, json.dumps(
+            {"output": None, "host": self.host, "started": time.time()}))
+        self.server.hset(KEY + "pending:" + batch, url,
                          json.dumps({"hash": content_hash, "published_at": published_at}))
 
     def commit_batch(self, batch: str) -> int:
@@ -110,7 +119,12 @@ class RedisState:
         """Settle this machine's batches whose worker was killed (not a live worker's)."""
         for batch in self.server.hkeys(KEY + "batches"):
             name = batch.decode() if isinstance(batch, bytes) else batch
-            if name != self.batch and not process_alive(name.rpartition("-")[2]):
+            raw = self.server.hget(KEY + "batches", name)
+            if process_alive(batch_pid(name)) or raw is None:
+                continue
+            if json.loads(raw)["output"] is None and json.loads(raw)["host"] == self.host:
+                self.discard_batch(name)  # nothing says these records were written
+            else:
                 self.settle(name)
 
     def record_run(self, run_id: str, summary: dict[str, object]) -> None:

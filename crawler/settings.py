@@ -62,6 +62,9 @@ PORTAL_OTHER_DEPTH = 1  # links followed from a page that is neither article nor
 PORTAL_QUERY_VARIANTS = 20  # distinct query strings followed per path (calendars, search)
 PORTAL_MAX_SPLIT_PAGES = 50  # pages of one 分页 article
 PORTAL_MAX_PAGE_BYTES = 4 * 1024 * 1024  # a bigger page is parsed up to this many bytes
+PORTAL_SITEMAPS = True  # read robots.txt Sitemap: lines (else /sitemap.xml) for articles
+PORTAL_FEEDS = True  # read RSS/Atom feeds pages declare, and /rss.xml and /feed
+PORTAL_MAX_SITEMAPS = 1000  # sitemap files followed from indexes, per crawl
 
 # --- Records -------------------------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -69,6 +72,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DateNormalizationPipeline": 200,
     "crawler.pipelines.ValidationPipeline": 300,
     "crawler.pipelines.ExtractionLayerPipeline": 350,
+    "crawler.pipelines.DateWindowPipeline": 380,  # with -a since= / -a until=
     "crawler.pipelines.UniqueArticlePipeline": 400,
     "crawler.pipelines.StatePipeline": 500,  # needs STATE_URI
 }

@@ -61,8 +61,11 @@ class CrawlState:
 
     def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
         self.path = path
-        #: This run's batch: its records stay pending under this id until settled.
-        self.batch = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+        #: This run, and its current batch (one per output file): records stay pending under
+        #: the batch until its file is in place.
+        self.run = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+        self.batch = f"{self.run}.1"
+        self.batches = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
@@ -121,17 +124,26 @@ class CrawlState:
     # --- a run's records ---------------------------------------------------------------
 
     def begin_batch(self, output: str | None) -> None:
-        """Name the file this run's records go to (None: no file to wait for)."""
+        """Start a batch for the file the next records go to (None: no file to wait for)."""
+        self.batches += 1
+        self.batch = self.batch_name(self.batches)
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
                             (self.batch, output, _now()))
 
-    def add_pending(self, url: str, content_hash: str, published_at: str | None) -> None:
+    def batch_name(self, number: int) -> str:
+        """The name of this run's ``number``-th output file's batch (1-based)."""
+        return f"{self.run}.{number}"
+
+    def add_pending(self, url: str, content_hash: str, published_at: str | None,
+                    batch: str | None = None) -> None:
+        """A record on its way to ``batch``'s file (Scrapy opens a file only when its first
+        record comes, so the batch may be named before its file is)."""
+        batch = batch or self.batch
         with self.db:
-            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, NULL, ?)",
-                            (self.batch, _now()))
+            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, NULL, ?)", (batch, _now()))
             self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
-                            (self.batch, url, content_hash, published_at))
+                            (batch, url, content_hash, published_at))
 
     def add_alias(self, url: str, article_url: str) -> None:
         """Another URL for an article (old URL, print view). It counts as known once the
@@ -177,9 +189,14 @@ class CrawlState:
 
     def recover(self) -> None:
         """Settle the batches of runs that were killed before they could (not those of a
-        crawl still running beside this one)."""
-        for (batch,) in self.db.execute("SELECT id FROM batches").fetchall():
-            if batch != self.batch and not process_alive(batch.rpartition("-")[2]):
+        crawl still running beside this one). Records with no file named are dropped: nothing
+        says they were written."""
+        for batch, output in self.db.execute("SELECT id, output FROM batches").fetchall():
+            if process_alive(batch_pid(batch)):
+                continue
+            if output is None:
+                self.discard_batch(batch)
+            else:
                 self.settle(batch)
 
     # --- run history ------------------------------------------------------------------------
@@ -200,6 +217,15 @@ class CrawlState:
 
     def close(self) -> None:
         self.db.close()
+
+
+def batch_pid(batch: str) -> str:
+    """The process id in a batch name (``<time>-[<host>-]<pid>.<n>``).
+
+    >>> batch_pid("20261127T053716-4242.3"), batch_pid("20261127T053716-vm-17.1")
+    ('4242', '17')
+    """
+    return batch.rpartition("-")[2].split(".")[0]
 
 
 def process_alive(pid: str) -> bool:

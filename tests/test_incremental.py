@@ -64,8 +64,9 @@ def test_second_run_fetches_and_writes_only_new_articles(tmp_path: Path) -> None
     article_hits = {path: n for path, n in hits.items() if "/t2023" in path}
     assert sorted(portal.origin + p for p in article_hits) == sorted(new)
     assert set(article_hits.values()) == {1}
-    # robots, home, and per channel: page 1 (new articles) and page 2 (all known: stop).
-    assert sum(hits.values()) == 2 + 2 * len(CHANNELS) + len(new), hits
+    # robots (Scrapy's and the spider's), home, /sitemap.xml, and per channel page 1 (new
+    # articles) and page 2 (all known: stop). /rss.xml and /feed were 404: not asked again.
+    assert sum(hits.values()) == 4 + 2 * len(CHANNELS) + len(new), hits
     summary = summaries(tmp_path)[-1]
     assert summary["records"]["new"] == len(new) and summary["exit_code"] == 0
 
@@ -78,8 +79,9 @@ def test_unchanged_portal_second_run_writes_nothing(tmp_path: Path) -> None:
         hits = dict(portal.hits)
     assert second.returncode == 0, second.stderr
     assert len(outputs(tmp_path)) == 1  # an empty run leaves no file
-    # robots.txt, the home page, the first page of each channel list; nothing else.
-    assert sorted(hits) == sorted(["/robots.txt", "/", *(f"/{c}/index.html" for c in CHANNELS)])
+    # robots.txt, the home page, the sitemap, the first page of each channel list; nothing else.
+    assert sorted(hits) == sorted(["/robots.txt", "/", "/sitemap.xml",
+                                   *(f"/{c}/index.html" for c in CHANNELS)])
     assert "0 new" in second.stdout
 
 

@@ -30,7 +30,7 @@ def test_a_killed_runs_batch_is_settled_by_the_next_run(
         tmp_path: Path, file_in_place: bool, known: bool) -> None:
     path, output = tmp_path / "s.sqlite3", tmp_path / "out.jsonl"
     killed = CrawlState(path)
-    killed.batch = "killed-run"
+    killed.run = "20261127T000000-999999999"  # a process that is gone
     killed.begin_batch(str(output))
     killed.add_pending(URL, "hash1", None)
     if file_in_place:  # killed after the rename, before the commit

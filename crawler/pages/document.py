@@ -75,8 +75,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     candidates = [c for c in declared if c] + [c for c in _SNIFF_ORDER if c not in declared]
     best: tuple[int, str, str] | None = None
     for codec in candidates:
-        # A body cut short (a lying Content-Length) may end inside a character: drop it.
-        text = body.decode(codec, "replace").rstrip("\ufffd")
+        # Not final: a body cut short (a lying Content-Length) may end inside a character,
+        # which is left out rather than turned into a replacement character.
+        text = codecs.getincrementaldecoder(codec)("replace").decode(body, final=False)
         errors = _errors(text)
         if errors == 0:
             return text, codec

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -17,8 +19,21 @@ from scrapy.http import TextResponse
 from crawler.cluster import apply_cluster_settings
 from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
-from crawler.pages.markers import looks_like_article_url, looks_like_list_url, looks_like_trap
-from crawler.processors import canonical_url, clean_url, host_of
+from crawler.pages.markers import (
+    is_binary,
+    looks_like_article_url,
+    looks_like_list_url,
+    looks_like_trap,
+)
+from crawler.pages.sitemaps import (
+    WELL_KNOWN_FEEDS,
+    Entry,
+    declared_feeds,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+)
+from crawler.processors import canonical_url, clean_url, day_of, host_of
 from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
@@ -55,8 +70,11 @@ class PortalSpider(Spider):
     name = "portal"
 
     def __init__(self, start_urls: str | list[str] | None = None,
-                 allowed_domains: str | list[str] | None = None, **kwargs: Any) -> None:
+                 allowed_domains: str | list[str] | None = None, since: str | None = None,
+                 until: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        #: The date window (-a since=YYYY-MM-DD, -a until=YYYY-MM-DD), either end open.
+        self.since, self.until = _day_arg("since", since), _day_arg("until", until)
         self.start_urls = [clean_url(u) for u in _as_list(start_urls)]
         if not self.start_urls:
             raise ValueError(
@@ -69,6 +87,7 @@ class PortalSpider(Spider):
         self.allowed_domains = _as_list(allowed_domains) or sorted(
             {host_of(u) for u in self.start_urls})
         self.other_pages = 0
+        self.sitemaps_followed = 0
         self.query_variants: dict[str, set[str]] = defaultdict(set)
 
     @classmethod
@@ -84,7 +103,62 @@ class PortalSpider(Spider):
             return  # a cluster worker joining a run: the first worker seeded it
         for url in self.start_urls:
             yield Request(url, callback=self.parse, priority=Priority.START,
-                          meta={"other_depth": 0, "state_exempt": True, "start": True})
+                          meta={"other_depth": 0, "state_exempt": True, "start": True,
+                                "source": "start"})
+        for origin in dict.fromkeys(_origin(url) for url in self.start_urls):
+            if self.settings.getbool("PORTAL_SITEMAPS"):
+                yield Request(origin + "/robots.txt", callback=self.parse_robots,
+                              priority=Priority.LIST, meta={"state_exempt": True})
+            if self.settings.getbool("PORTAL_FEEDS"):
+                for path in WELL_KNOWN_FEEDS:
+                    yield Request(origin + path, callback=self.parse_feed, priority=Priority.LIST,
+                                  meta={"handle_httpstatus_list": []})
+
+    # --- sitemaps and feeds ----------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """The robots.txt ``Sitemap:`` lines, else ``/sitemap.xml``."""
+        sitemaps = robots_sitemaps(response.body, response.url) or [
+            _origin(response.url) + "/sitemap.xml"]
+        for url in sitemaps:
+            if self._allowed(url) or (is_binary(url) and self._allowed_host(url)):
+                yield self._sitemap_request(url)
+
+    def _sitemap_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_sitemap, priority=Priority.LIST,
+                       meta={"state_exempt": True})
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        pages, children = parse_sitemap(response.body, response.url)
+        budget = self.settings.getint("PORTAL_MAX_SITEMAPS")
+        for child in children:
+            if self.sitemaps_followed < budget and self._allowed_host(child.url) \
+                    and self._in_window(child.day, lastmod=True):
+                self.sitemaps_followed += 1
+                yield self._sitemap_request(child.url)
+        yield from self._entries(pages, "sitemap")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        yield from self._entries(parse_feed(response.body, response.url), "feed")
+
+    def _entries(self, entries: list[Entry], source: str) -> Iterator[Request]:
+        """Articles a sitemap or feed lists: in the window, on the site, not known yet."""
+        for entry in entries:
+            if not self._allowed(entry.url) or not self._in_window(entry.day):
+                continue
+            if self.state is not None and self.state.known(entry.url) is not None:
+                continue
+            self.crawler.stats.inc_value(f"discovery/{source}/listed")
+            yield Request(clean_url(entry.url), callback=self.parse, priority=Priority.ARTICLE,
+                          meta={"other_depth": 0, "source": source})
+
+    def _in_window(self, day: str | None, *, lastmod: bool = False) -> bool:
+        """Whether a listed day may fall in the window; an undated entry may. A sitemap's
+        ``lastmod`` only bounds from below (a file changed after ``until`` may hold older)."""
+        if day is None:
+            return True
+        return not ((self.since and day < self.since)
+                    or (self.until and day > self.until and not lastmod))
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -92,6 +166,10 @@ class PortalSpider(Spider):
         page = self._page(response)
         if page is None:
             return
+        if self.settings.getbool("PORTAL_FEEDS"):
+            for feed in declared_feeds(page.document):
+                if self._allowed_host(feed):
+                    yield Request(feed, callback=self.parse_feed, priority=Priority.LIST)
         kind = page.kind
         self.crawler.stats.inc_value(f"pages/{kind}")
         if response.meta.get("start"):
@@ -138,6 +216,8 @@ class PortalSpider(Spider):
                           priority=Priority.ARTICLE, meta={"channel": channel,
                                                            "fallback": article})
             return
+        self.crawler.stats.inc_value(
+            f"discovery/{response.meta.get('source', 'link')}/articles")
         rest = article_page.split_pages[: self.settings.getint("PORTAL_MAX_SPLIT_PAGES")]
         if rest:
             yield self._split_request(article, rest)
@@ -193,9 +273,16 @@ class PortalSpider(Spider):
         channel = channel or response.meta.get("channel")
         articles = [item for item in listing.articles if self._allowed(item.url)]
         for item in articles:
-            yield Request(item.url, callback=self.parse, priority=Priority.ARTICLE,
-                          meta={"channel": channel, "other_depth": 0})
-        if self.state is None:
+            if self._in_window(item.date):
+                yield Request(item.url, callback=self.parse, priority=Priority.ARTICLE,
+                              meta={"channel": channel, "other_depth": 0, "source": "list"})
+        dates = [item.date for item in articles if item.date]
+        if self.since and dates and max(dates) < self.since and _newest_first(dates):
+            self.crawler.stats.inc_value("window/pagination_stopped")
+            pages = []  # everything further down this list is older than the window
+        elif self.since:  # a backfill walks its lists page by page down to `since`
+            pages = [listing.next_page] if listing.next_page else []
+        elif self.state is None:
             pages = listing.pages
         elif any(self.state.known(item.url) is None and self.state.skip_until(item.url) is None
                  for item in articles):
@@ -215,6 +302,9 @@ class PortalSpider(Spider):
         skip = set(page.article.split_pages)
         if page.kind is PageKind.LIST:
             skip.update(page.listing.pages)
+        if self.since or self.until:  # articles a list dates outside the window
+            skip.update(item.url for item in page.listing.articles
+                        if not self._in_window(item.date))
         for url, _text in page.listing.links:
             if url in skip or not self._allowed(url) or looks_like_trap(url):
                 continue
@@ -256,10 +346,12 @@ class PortalSpider(Spider):
         return Page.from_bytes(response.url, body, headers)
 
     def _allowed(self, url: str) -> bool:
-        if not is_page_link(url):
-            return False
+        return is_page_link(url) and self._allowed_host(url)
+
+    def _allowed_host(self, url: str) -> bool:
         host = host_of(url)
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        return url.startswith(("http://", "https://")) and any(
+            host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def _new_query_variant(self, url: str) -> bool:
         """At most PORTAL_QUERY_VARIANTS distinct query strings per path (calendars, filters)."""
@@ -280,6 +372,31 @@ def _is_html(response: TextResponse) -> bool:
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     return not content_type or "html" in content_type or "xml" in content_type \
         or content_type.startswith("text/plain")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _newest_first(dates: list[str]) -> bool:
+    """Whether a list's dates run newest first (a pinned item or two at the top allowed).
+
+    >>> _newest_first(["2023-07-28", "2023-07-20", "2023-06-01"])
+    True
+    >>> _newest_first(["2021-01-01", "2022-01-01", "2023-01-01"])
+    False
+    """
+    pairs = list(pairwise(dates))
+    return not pairs or sum(a >= b for a, b in pairs) >= 0.8 * len(pairs)
+
+
+def _day_arg(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or day_of(value) != value:
+        raise ValueError(f"-a {name}= takes a day as YYYY-MM-DD, got {value!r}")
+    return value
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:
