@@ -64,7 +64,7 @@ def test_a_killed_backfill_resumes_where_it_was(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             logs = list(log_dir.glob("*.log"))
-            if logs and logs[0].read_text().count("Scraped from") >= 6:
+            if logs and "Stored jsonlines feed" in logs[0].read_text():  # a file is complete
                 break
             time.sleep(0.05)
         victim.send_signal(signal.SIGKILL)
@@ -78,4 +78,4 @@ def test_a_killed_backfill_resumes_where_it_was(tmp_path: Path) -> None:
             for path in (tmp_path / "output").glob("*.jsonl")
             for line in path.read_text("utf-8").splitlines()]
     assert sorted(urls) == sorted(ARTICLES)
-    assert first_hits >= 6 and second_hits < len(ARTICLES)  # it went on, not over
+    assert first_hits >= 3 and second_hits < len(ARTICLES)  # it went on, not over
