@@ -185,6 +185,7 @@ def summarize(stats: dict[str, Any], started: str, ended: str,
         "skipped": {"known": stats.get("state/skipped_known", 0),
                     "dead_or_other": stats.get("state/skipped_page", 0)},
         "errors": errors,
+        "discovery": {key: n for key, n in prefixed("discovery/").items()},
         "error_count": (sum(errors["download"].values())
                         + sum(n for code, n in errors["http"].items() if code.startswith("5"))
                         + sum(errors["spider"].values())),
