@@ -69,6 +69,8 @@ def test_second_run_fetches_and_writes_only_new_articles(tmp_path: Path) -> None
     assert sum(hits.values()) == 4 + 2 * len(CHANNELS) + len(new), hits
     summary = summaries(tmp_path)[-1]
     assert summary["records"]["new"] == len(new) and summary["exit_code"] == 0
+    assert summary["discovery"]["list/articles"] + summary["discovery"].get("link/articles", 0) \
+        == len(new)
 
 
 def test_unchanged_portal_second_run_writes_nothing(tmp_path: Path) -> None:

@@ -48,4 +48,5 @@ def test_random_kills_lose_nothing_and_write_nothing_twice(tmp_path: Path) -> No
                 assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         urls = visible_records(tmp_path)
         assert sorted(urls) == sorted(portal.articles())  # every article exactly once
+    print(f"{ROUNDS} rounds, {killed_mid_crawl} killed mid-crawl")  # seen with pytest -s
     assert killed_mid_crawl >= 1  # the kills did land during crawls
