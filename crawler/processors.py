@@ -45,7 +45,6 @@ _NUM_DATE_RE = re.compile(
     r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
-_MONTH_DAY_RE = re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 
 
 class ParsedDate(NamedTuple):
@@ -111,15 +110,6 @@ def _offset(tz: str | None) -> timezone:
     sign = -1 if tz[0] == "-" else 1
     digits = tz[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-
-
-def has_month_day(text: str) -> bool:
-    """Whether ``text`` mentions a year-less date such as 8月22日.
-
-    >>> has_month_day("8月22日，国家质检总局"), has_month_day("2007年8月22日")
-    (True, False)
-    """
-    return bool(_MONTH_DAY_RE.search(text))
 
 
 _TRAILING_DATE_RE = re.compile(

@@ -110,10 +110,6 @@ class CrawlState:
             self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                             (url, kind, attempts, time.time() + wait))
 
-    def forget_page(self, url: str) -> None:
-        with self.db:
-            self.db.execute("DELETE FROM pages WHERE url = ?", (url,))
-
     @staticmethod
     def recheck_since(days: int, today: date | None = None) -> str | None:
         """Articles published on or after this day are fetched again (``RECHECK_DAYS``)."""

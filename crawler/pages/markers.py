@@ -107,7 +107,6 @@ TRAP_URL_RE = re.compile(
 )
 
 # --- text signals ------------------------------------------------------------------------
-CJK_PUNCTUATION = "，。；：！？、“”‘’（）《》,;"
 PUNCT_RE = re.compile(r"[，。；：！？、“”‘’《》]")
 SENTENCE_END_RE = re.compile(r"[。！？；.!?…”\"）)]$")
 
