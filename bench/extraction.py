@@ -87,9 +87,7 @@ def body_scores(pairs: list[tuple[float, float, float]]) -> tuple[float, float, 
 # --- the extractors ---------------------------------------------------------------------------
 
 def project(page: Page) -> Output:
-    document = Document.from_bytes("http://example.cn/article.html", page.raw)
-    if document.wrapper_url:  # a CleanEval-style page records its address
-        document = Document(document.wrapper_url, document.text, document.encoding)
+    document = Document.from_bytes("http://example.cn/article.html", page.raw).at_wrapper_url()
     item = ArticlePage(document).to_article()
     for pipeline in PIPELINES[:2]:  # paragraph dedup, date normalisation
         item = pipeline.process_item(item)

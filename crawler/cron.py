@@ -33,6 +33,7 @@ from typing import IO, Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler.feeds import write_atomic
 from crawler.pipelines import TRACKED_FIELDS
 from crawler.state import StateError, open_state
 
@@ -139,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     summary.update(exit_code=code, exit_reason=reason, log=str(log))
     state.record_run(str(stats.get("state/run", stamp)), summary)
     state.close()
-    _write_atomic(data / "runs" / f"portal-{stamp}.json", json.dumps(
-        summary, ensure_ascii=False, indent=2, default=str) + "\n")
+    write_atomic(data / "runs" / f"portal-{stamp}.json", (json.dumps(
+        summary, ensure_ascii=False, indent=2, default=str) + "\n").encode())
     for folder, pattern in (("runs", "portal-*.json"), ("logs", "portal-*.log")):
         for old in sorted((data / folder).glob(pattern))[: -args.keep or None]:
             old.unlink()
@@ -227,15 +228,6 @@ def verdict(summary: dict[str, Any], history: list[dict[str, Any]],
 
 def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.tmp")
-    with temp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
 
 
 def _now() -> str:

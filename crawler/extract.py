@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.pages.document import Document
 from crawler.pages.kinds import Page, PageKind
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline, ValidationPipeline
 
-_WRAPPER_URL_RE = re.compile(rb'\s*<text\b[^>]*?\bid="(https?://[^"]+)"')
 PIPELINES = (ParagraphDedupPipeline(), DateNormalizationPipeline(), ValidationPipeline())
 
 
@@ -30,11 +29,7 @@ def _read(path: Path, url: str | None) -> tuple[str, bytes, dict[str, str]]:
         info = json.loads((path / "response.json").read_text("utf-8"))
         body = (path / info.get("body", "body.html")).read_bytes()
         return url or info["url"], body, info.get("headers", {})
-    body = path.read_bytes()
-    wrapper = _WRAPPER_URL_RE.match(body[:2048])
-    if url is None and wrapper:  # a CleanEval-style page says where it came from
-        url = wrapper.group(1).decode("ascii", "replace")
-    return url or path.resolve().as_uri(), body, {}
+    return url or path.resolve().as_uri(), path.read_bytes(), {}
 
 
 def extract(path: Path, url: str | None = None) -> dict[str, Any]:
@@ -43,7 +38,11 @@ def extract(path: Path, url: str | None = None) -> dict[str, Any]:
         page_url, body, headers = _read(path, url)
     except (OSError, ValueError, KeyError) as error:
         return {"file": str(path), "error": f"unreadable: {error}"}
-    page = Page.from_bytes(page_url, body, headers)
+    document = Document.from_bytes(page_url, body, headers)
+    if url is None and not path.is_dir():  # a CleanEval-style page says where it came from
+        document = document.at_wrapper_url()
+        page_url = document.url
+    page = Page(document)
     if page.kind is PageKind.DELETED:
         return {"file": str(path), "url": page_url, "kind": str(page.kind),
                 "error": "the page says the article was deleted"}

@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a small file aside, fsync it, and rename it into place."""
+    temp = path.with_name(f".{path.name}.tmp")
+    with temp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
 class AtomicFileFeedStorage(FileFeedStorage):
     """Local feed file written under a hidden temporary name in the same folder and renamed
     into place when the feed closes. A run that dies leaves at most a ``.<name>.*.tmp`` file,

@@ -7,7 +7,6 @@ import hashlib
 import ipaddress
 import json
 import logging
-import os
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -20,6 +19,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
+from crawler.feeds import write_atomic
 from crawler.processors import canonical_url
 from crawler.state import CrawlState, state_for
 
@@ -303,13 +303,8 @@ class RecordMiddleware:
         info = {"url": response.url, "status": response.status, "headers": headers,
                 "body": "body" + suffix}
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / ("body" + suffix), response.body)
-        _write_atomic(folder / "response.json", json.dumps(
+        write_atomic(folder / ("body" + suffix), response.body)
+        write_atomic(folder / "response.json", json.dumps(
             info, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n")
         self.stats.inc_value("record/saved")
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

@@ -11,7 +11,8 @@ import struct
 import threading
 from collections import Counter
 from collections.abc import Callable
-from typing import Self
+
+from portal_server import OnLoopback
 
 GOOD = [f"/good/t2023072{n}_{n}.html" for n in range(1, 4)]
 
@@ -78,7 +79,7 @@ def brotli_bomb() -> bytes:
     return brotli.compress(b"\0" * (100 * 1024 * 1024), quality=5)
 
 
-class HostileServer:
+class HostileServer(OnLoopback):
     """Serves ``PAGES`` and ``/srv/...`` misbehaviours; ``hits`` counts requests per path."""
 
     def __init__(self) -> None:
@@ -101,22 +102,11 @@ class HostileServer:
                     count = portal.hits[path]
                 portal.answer(self.request, path, count)
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
+        super().__init__(Handler)
 
     def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
+        self.stop.set()  # release a stalled answer first
+        super().__exit__(*exc)
 
     def home(self) -> bytes:
         links = [*PAGES, "/srv/404", "/srv/410", "/srv/500", "/srv/503", "/srv/503-retry-after",

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Self
 
 SAVED_ORIGIN = b"http://www.qsportal.test"
 
 
-class LocalServer:
-    """An HTTP server on 127.0.0.1 (a free port) that answers with ``respond(path)``.
+class OnLoopback:
+    """A threaded socket server on 127.0.0.1 (a free port), served from a thread while the
+    ``with`` block runs."""
 
-    ``faults`` maps a path (with query) to statuses answered before the real response
-    (``[503]``: one 503 then the page); ``redirects`` maps a path to a URL it answers 302 to;
-    ``delay`` slows every answer. ``hits`` counts requests per path, for assertions about
-    what a crawl fetched.
-    """
-
-    def __init__(self, faults: dict[str, list[int]] | None = None,
-                 redirects: dict[str, str] | None = None, delay: float = 0.0) -> None:
-        self.faults = {path: list(statuses) for path, statuses in (faults or {}).items()}
-        self.redirects = dict(redirects or {})
-        self.delay = delay
-        self.hits: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+    def __init__(self, handler: type[socketserver.BaseRequestHandler]) -> None:
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -45,6 +35,25 @@ class LocalServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+class LocalServer(OnLoopback):
+    """An HTTP server on 127.0.0.1 (a free port) that answers with ``respond(path)``.
+
+    ``faults`` maps a path (with query) to statuses answered before the real response
+    (``[503]``: one 503 then the page); ``redirects`` maps a path to a URL it answers 302 to;
+    ``delay`` slows every answer. ``hits`` counts requests per path, for assertions about
+    what a crawl fetched.
+    """
+
+    def __init__(self, faults: dict[str, list[int]] | None = None,
+                 redirects: dict[str, str] | None = None, delay: float = 0.0) -> None:
+        self.faults = {path: list(statuses) for path, statuses in (faults or {}).items()}
+        self.redirects = dict(redirects or {})
+        self.delay = delay
+        self.hits: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        super().__init__(self._handler())
 
     def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
         with self.lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
@@ -155,6 +155,11 @@ class Document:
         """The page's address as a CleanEval-style wrapper records it (``<text id="URL">``)."""
         match = re.match(r"\s*<text\b[^>]*?\bid=\"(https?://[^\"]+)\"", self.text[:2048])
         return match.group(1) if match else None
+
+    def at_wrapper_url(self) -> Document:
+        """This page at the address its CleanEval-style wrapper records, if it has one."""
+        url = self.wrapper_url
+        return replace(self, url=url) if url else self
 
     @cached_property
     def base_url(self) -> str:
