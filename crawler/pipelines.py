@@ -97,6 +97,8 @@ def _is_dateline(paragraph: str) -> bool:
     >>> _is_dateline("8月22日，李传卿要求")
     False
     """
+    if len(paragraph) > 40:  # the longest date with its time and brackets, and then some
+        return False
     parsed = find_date(paragraph)
     if parsed is None:
         return False

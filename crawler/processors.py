@@ -12,7 +12,12 @@ from w3lib.url import canonicalize_url, safe_url_string
 
 # --- text ---------------------------------------------------------------------------------
 
-_SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009]+")
+_INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\ufeff]")
+
+
+def _has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a zero-width space (four substring tests beat a regex scan)."""
+    return "\u200b" in text or "\ufeff" in text or "\u200c" in text or "\u200d" in text
 
 
 def normalize_space(text: str) -> str:
@@ -21,7 +26,9 @@ def normalize_space(text: str) -> str:
     >>> normalize_space("\\u3000\\u3000李传卿充分肯定了\\xa0 成效。 ")
     '李传卿充分肯定了 成效。'
     """
-    return _SPACE_RE.sub(" ", text).strip()
+    if _has_invisible(text):  # str.split() knows every space but the zero-width ones
+        text = _INVISIBLE_RE.sub(" ", text)
+    return " ".join(text.split())
 
 
 def paragraph_key(text: str) -> str:
@@ -30,7 +37,9 @@ def paragraph_key(text: str) -> str:
     >>> paragraph_key("8月22日, 国家质检总局") == paragraph_key("8月22日,国家质检总局\\u3000")
     True
     """
-    return _SPACE_RE.sub("", text)
+    if _has_invisible(text):
+        text = _INVISIBLE_RE.sub("", text)
+    return "".join(text.split())
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -181,6 +190,12 @@ DIRECTORY_INDEXES = ("index.html", "index.htm", "index.shtml", "default.html", "
                      "default.aspx", "index.php", "index.jsp", "index.asp")
 
 
+# What clean_url and w3lib's canonicalize_url leave as it is: lower-case host, no port, a path
+# of unreserved characters (no dot segments, no empty segments), no query, no fragment.
+_SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
+_PLAIN_URL_RE = re.compile(rf"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/(?:{_SEGMENT}/)*(?:{_SEGMENT})?")
+
+
 @lru_cache(maxsize=8192)  # nav links repeat on every page; bounded memory
 def clean_url(url: str) -> str:
     """The URL to request: no fragment, no tracking or print-view parameters.
@@ -190,6 +205,8 @@ def clean_url(url: str) -> str:
     >>> clean_url("http://www.example.cn/list.html?page=2&spm=abc")
     'http://www.example.cn/list.html?page=2'
     """
+    if _PLAIN_URL_RE.fullmatch(url):
+        return url  # nothing to clean: the usual article or list URL, without parsing it
     parts = urlsplit(safe_url_string(url.strip()))
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -209,7 +226,9 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("http://www.example.cn/news/")
     'http://www.example.cn/news/'
     """
-    url = canonicalize_url(clean_url(url))
+    url = clean_url(url)
+    if not _PLAIN_URL_RE.fullmatch(url):
+        url = canonicalize_url(url)
     parts = urlsplit(url)
     path = parts.path
     for name in DIRECTORY_INDEXES:

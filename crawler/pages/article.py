@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from posixpath import dirname
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -109,7 +109,7 @@ class ArticlePage:
     @cached_property
     def _body_lines(self) -> tuple[str, list[int]]:
         """(layer, indices of the lines of the body block)."""
-        found = template_body(self.document.root, self.document.text)
+        found = template_body(self.document.root)
         if found:
             indices = inside(self.lines, found[1])
             if any(line_points(self.lines[i]) for i in indices):
@@ -131,7 +131,7 @@ class ArticlePage:
         for i in indices:
             line = self.lines[i]
             if line_points(line) and PUNCT_RE.search(line.text) and not is_header_like(line.text) \
-                    and similarity(line.text, self.document.title_tag) < 0.6:
+                    and similarity(line.text, self.document.title_tag, floor=0.6) < 0.6:
                 return i
         for i in indices:  # no punctuated text: the first line that is not a header line
             if self.lines[i].text and not is_header_like(self.lines[i].text):
@@ -181,6 +181,8 @@ class ArticlePage:
         the block that holds both (the next block of links is another list)."""
         found: list[int] = []
         for i, line in enumerate(self.lines):
+            if "相关" not in line.text and "阅读" not in line.text:  # cheap test first: in
+                continue  # every RELATED_HEADING_RE match
             lead = line.text
             if line.anchors:
                 lead = line.text.split(line.anchors[0].text, 1)[0] if line.anchors[0].text else ""
@@ -236,7 +238,7 @@ class ArticlePage:
                 continue
             if match := EDITOR_LINE_RE.search(text):
                 body.editor = match.group("name").strip()
-                text = text[: match.start()].strip()
+                text = text[: match.start()].strip().rstrip("(（[【").strip()
                 if not text:
                     continue
             if match := SOURCE_LINE_RE.match(text):
@@ -293,8 +295,8 @@ class ArticlePage:
     def channel(self) -> str | None:
         for line in self.lines[: self.body_start]:
             if BREADCRUMB_RE.search(line.text) or (
-                len(line.anchors) >= 2 and CRUMB_SEPARATOR_RE.search(line.text)
-                and line.anchors[0].text in NOT_A_CHANNEL
+                len(line.anchors) >= 2 and line.anchors[0].text in NOT_A_CHANNEL
+                and CRUMB_SEPARATOR_RE.search(line.text)
             ):
                 crumbs = [a.text for a in line.anchors if a.text and a.text not in NOT_A_CHANNEL]
                 if crumbs:
@@ -308,12 +310,16 @@ class ArticlePage:
         own = urlsplit(self.url)
         origin = f"{own.scheme}://{own.netloc}"
         own_folder = origin + dirname(own.path).rstrip("/") + "/"
+        if len(own_folder) <= len(origin) + 1:
+            return None  # an article at the site's root is in no folder
+        top_folder = own_folder[: own_folder.index("/", len(origin) + 1) + 1]
         best: tuple[int, str] | None = None
         for line in self.lines:
             for anchor in line.anchors:
-                if not 2 <= len(anchor.text) <= 10 or anchor.text in NOT_A_CHANNEL:
-                    continue
-                folder = anchor.url.split("?", 1)[0].split("#", 1)[0].rpartition("/")[0] + "/"
+                if not anchor.url.startswith(top_folder) or not 2 <= len(anchor.text) <= 10 \
+                        or anchor.text in NOT_A_CHANNEL:
+                    continue  # cheap tests first: a channel's folder holds this article's
+                folder = _folder(anchor.url)
                 if (len(folder) > len(origin) + 1 and own_folder.startswith(folder)
                         and (best is None or len(folder) > best[0])
                         and not looks_like_article_url(anchor.url)):
@@ -455,6 +461,12 @@ class ArticlePage:
         return article
 
 
+@lru_cache(maxsize=8192)  # navigation links repeat on every page; bounded memory
+def _folder(url: str) -> str:
+    """The folder part of a URL: ``http://a.cn/dfdt/`` for ``http://a.cn/dfdt/show.php?id=3``."""
+    return url.split("?", 1)[0].split("#", 1)[0].rpartition("/")[0] + "/"
+
+
 def _common_block(heading: _Element, first_link: _Element) -> set[_Element]:
     """Everything inside the smallest element holding both a heading and its first link."""
     ancestors = {first_link, *first_link.iterancestors()}
@@ -478,6 +490,8 @@ def is_header_like(text: str) -> bool:
 
 
 def _is_bare_date(text: str) -> bool:
+    if len(text) > 80:  # a date, its labels and a few characters: never a paragraph
+        return False
     parsed = find_date(text)
     if not parsed:
         return False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from crawler.pages.markers import (
@@ -41,7 +42,7 @@ HEADER_LINES = 6  # header line(s) sit within this many lines of the headline
 def line_points(line: Line) -> float:
     """How much a line looks like body text: unlinked length and sentence punctuation."""
     own = len(line.text) - line.link_chars
-    if own < MIN_BODY_LINE or line.link_ratio > 0.35:
+    if own < MIN_BODY_LINE or line.link_chars / max(len(line.text), 1) > 0.35:
         return 0.0
     weight = 0.3 if line.block.tag in ("li", "dd", "dt") else 1.0
     return weight * (1.0 + min(len(PUNCT_RE.findall(line.text)), 10) + min(own / 60, 5))
@@ -59,6 +60,8 @@ def body_container(lines: list[Line]) -> HtmlElement | None:
     """The element holding the page's main text: paragraph votes, discounted by links."""
     votes: dict[HtmlElement, float] = defaultdict(float)
     for line in lines:
+        if len(line.text) - line.link_chars < MIN_BODY_LINE:
+            continue  # most lines (navigation): no call at all
         points = line_points(line)
         if points:
             container = _container(line)
@@ -68,23 +71,25 @@ def body_container(lines: list[Line]) -> HtmlElement | None:
                 votes[parent] += points / 2
     if not votes:
         return None
-    totals: dict[HtmlElement, list[int]] = {}
+    chars: dict[HtmlElement, int] = defaultdict(int)  # text and link text by block
+    links: dict[HtmlElement, int] = defaultdict(int)
     for line in lines:
-        for element in line.block.iterancestors():
-            if element in votes:
-                total = totals.setdefault(element, [0, 0])
-                total[0] += len(line.text)
-                total[1] += line.link_chars
-        if line.block in votes:
-            total = totals.setdefault(line.block, [0, 0])
-            total[0] += len(line.text)
-            total[1] += line.link_chars
-
-    def score(element: HtmlElement) -> float:
-        chars, links = totals.get(element, [1, 0])
-        return votes[element] * (1 - links / max(chars, 1))
-
-    return max(votes, key=score)
+        chars[line.block] += len(line.text)
+        links[line.block] += line.link_chars
+    # A score is the votes discounted by the share of link text, so never above the votes:
+    # candidates are taken by votes, and the link share is counted only while one can win.
+    order = {element: i for i, element in enumerate(votes)}  # ties go to the first voted
+    best: tuple[float, int] | None = None
+    chosen = None
+    for element in sorted(votes, key=votes.__getitem__, reverse=True):
+        if best is not None and votes[element] < best[0]:
+            break
+        inner = [node for node in element.iter() if node in chars]
+        text = sum(chars[node] for node in inner)
+        score = votes[element] * (1 - sum(links[node] for node in inner) / max(text, 1))
+        if best is None or (score, -order[element]) > best:
+            best, chosen = (score, -order[element]), element
+    return chosen
 
 
 def inside(lines: list[Line], *elements: HtmlElement) -> list[int]:
@@ -138,8 +143,9 @@ def title_parts(title_tag: str) -> list[str]:
     return [part for part in TITLE_SEPARATOR_RE.split(title_tag) if part]
 
 
-def similarity(text: str, title_tag: str) -> float:
-    """How well a line matches the page title: shared run relative to both lengths.
+def similarity(text: str, title_tag: str, floor: float = 0.0) -> float:
+    """How well a line matches the page title: shared run relative to both lengths; 0.0 when
+    it cannot reach ``floor``.
 
     >>> round(similarity("大力推进质量兴市工作", "大力推进质量兴市工作_质量兴市_网"), 2)
     1.0
@@ -148,13 +154,23 @@ def similarity(text: str, title_tag: str) -> float:
     """
     if not text or not title_tag:
         return 0.0
+    main = _main_part_length(title_tag)
+    longest = min(len(text), len(title_tag))  # the longest run there could be
+    if (longest / len(text)) * min(1.0, longest / main) < floor:
+        return 0.0  # a paragraph is far longer than any title
     shared = len(set(text) & set(title_tag))
     if shared < min(4, len(set(text))):  # cheap test first: too few characters in common
         return 0.0
-    match = SequenceMatcher(None, text, title_tag, autojunk=False).find_longest_match()
-    parts = title_parts(title_tag) or [title_tag]
-    main = max(len(p) for p in parts)
-    return (match.size / len(text)) * min(1.0, match.size / main)
+    if text in title_tag:  # the headline itself: the whole line is the shared run
+        size = len(text)
+    else:
+        size = SequenceMatcher(None, text, title_tag, autojunk=False).find_longest_match().size
+    return (size / len(text)) * min(1.0, size / main)
+
+
+@lru_cache(maxsize=64)
+def _main_part_length(title_tag: str) -> int:
+    return max(len(part) for part in title_parts(title_tag) or [title_tag])
 
 
 class Headline(NamedTuple):
@@ -175,7 +191,8 @@ def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headlin
             if len(line.text) >= max(6, 0.8 * main) and line.text in title_tag:
                 scored.append((1.0, i))
             continue
-        score = similarity(line.text, title_tag) + 0.05 * (line.block.tag in HEADING_TAGS)
+        bonus = 0.05 * (line.block.tag in HEADING_TAGS)
+        score = similarity(line.text, title_tag, floor=0.6 - bonus) + bonus
         if score >= 0.6:
             scored.append((score, i))
     if scored:  # the best match; among near-equals the one nearest the body

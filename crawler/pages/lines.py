@@ -6,13 +6,11 @@ header line, body, related links and list links are all runs of lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-
-from crawler.processors import normalize_space
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as HtmlElement
@@ -25,7 +23,7 @@ BLOCK_TAGS = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Anchor:
     url: str  #: absolute URL (``href`` resolved against the page)
     text: str  #: the link text, whitespace-normalised
@@ -33,121 +31,127 @@ class Anchor:
     after: str = ""  #: the text that follows the link on the same line, up to the next link
 
 
-@dataclass
 class Line:
     """One visual line of text, with the block element that holds it."""
 
-    block: HtmlElement
-    parts: list[str] = field(default_factory=list)
-    link_chars: int = 0
-    anchors: list[Anchor] = field(default_factory=list)
-    images: list[tuple[str, str]] = field(default_factory=list)  #: (url, alt) in the line
-    text: str = ""
+    __slots__ = ("anchors", "block", "images", "link_chars", "parts", "text")
+
+    def __init__(self, block: HtmlElement) -> None:
+        self.block = block
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.anchors: list[Anchor] = []
+        self.images: list[tuple[str, str]] = []  #: (url, alt) in the line
+        self.text = ""
 
     @property
     def link_ratio(self) -> float:
         return self.link_chars / max(len(self.text), 1)
 
 
-class _Walker:
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-        parts = urlsplit(base_url)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        self.joined: dict[str, str] = {}
-        self.lines: list[Line] = []
-        self.current: Line | None = None
-        self.blocks: list[HtmlElement] = []
-        self.anchor: Anchor | None = None
-        self.anchor_text: list[str] = []  # text inside the current link, across lines
+def _squash(text: str) -> str:
+    """``normalize_space`` for text of a ``Document`` tree, which has no zero-width spaces."""
+    return " ".join(text.split())
 
-    def resolve(self, href: str) -> str:
-        """``href`` made absolute; the common forms without ``urljoin``'s cost."""
-        href = href.strip()
-        url = self.joined.get(href)
-        if url is None:
-            if href.startswith(("http://", "https://")):
-                url = href
-            elif href.startswith("/") and not href.startswith("//") and "/." not in href:
-                url = self.origin + href
-            else:
-                url = urljoin(self.base_url, href)
-            self.joined[href] = url
-        return url
 
-    def line(self) -> Line:
-        if self.current is None:
-            self.current = Line(block=self.blocks[-1])
-        return self.current
+def _absolute(href: str, origin: str, base_url: str) -> str:
+    """``href`` made absolute; the common forms without ``urljoin``'s cost."""
+    href = href.strip()
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        return origin + href
+    return urljoin(base_url, href)
 
-    def add_text(self, text: str | None) -> None:
-        if not text or (not text.strip() and self.current is None):
-            return
-        line = self.line()
-        line.parts.append(text)
-        if self.anchor is not None:
-            line.link_chars += len(text.strip())
-            self.anchor_text.append(text)
-        elif line.anchors:
-            line.anchors[-1].after += text
 
-    def flush(self) -> None:
-        line, self.current = self.current, None
-        if line is None:
-            return
-        line.text = normalize_space("".join(line.parts))
-        if line.text or line.images:
-            for anchor in line.anchors:
-                anchor.after = normalize_space(anchor.after)
-            self.lines.append(line)
-
-    def walk(self, top: HtmlElement) -> None:
-        """One pass of lxml's event walk (no Python recursion): text, then children, then
-        the tail, in document order."""
-        anchor_owner: HtmlElement | None = None
-        anchor_start = 0
-        # The hot loop of every page: names bound locally, empty text skipped inline.
-        flush, add_text, blocks, block_tags = self.flush, self.add_text, self.blocks, BLOCK_TAGS
-        for event, element in etree.iterwalk(top, events=("start", "end")):
-            tag = element.tag
-            if event == "start":
-                if tag in block_tags:
-                    flush()
-                    blocks.append(element)
-                elif tag == "br":
-                    flush()
-                elif tag == "img":
-                    self.image(element)
-                elif tag == "a" and anchor_owner is None and element.get("href") is not None:
-                    anchor_owner = element
-                    self.anchor = Anchor(url=self.resolve(element.get("href") or ""), text="",
-                                         title=normalize_space(element.get("title") or ""))
-                    self.line().anchors.append(self.anchor)
-                    anchor_start = len(self.anchor_text)
-                if element.text:
-                    add_text(element.text)
-                continue
-            if element is anchor_owner and self.anchor is not None:
-                self.anchor.text = normalize_space("".join(self.anchor_text[anchor_start:]))
-                self.anchor, anchor_owner = None, None
-            if tag in block_tags:
-                flush()
-                blocks.pop()
-            if element.tail and element is not top:
-                add_text(element.tail)
-
-    def image(self, element: HtmlElement) -> None:
-        src = element.get("src") or element.get("data-src") or element.get("original")
-        if src and not src.startswith("data:"):
-            alt = normalize_space(element.get("alt") or "")
-            self.line().images.append((self.resolve(src), alt))
+def _flush(line: Line, lines: list[Line]) -> None:
+    parts = line.parts
+    line.text = _squash(parts[0] if len(parts) == 1 else "".join(parts))
+    if line.text or line.images:
+        for anchor in line.anchors:
+            if anchor.after:
+                anchor.after = _squash(anchor.after)
+        lines.append(line)
 
 
 def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
-    """All visual lines of the page under ``root``, in document order."""
-    walker = _Walker(base_url)
+    """All visual lines of the page under ``root``, in document order.
+
+    One pass of lxml's event walk (no Python recursion): an element's text, then its
+    children, then its tail. This is the hot loop of every page, hence one flat function.
+    """
     body = root.find("body")
-    start = body if body is not None else root
-    walker.walk(start)
-    walker.flush()
-    return walker.lines
+    top = body if body is not None else root
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    absolute: dict[str, str] = {}  # href -> URL, each href resolved once per page
+    lines: list[Line] = []
+    blocks: list[HtmlElement] = []
+    current: Line | None = None  # the line being filled
+    anchor: Anchor | None = None  # the link being read (links do not nest)
+    anchor_owner: HtmlElement | None = None
+    anchor_text: list[str] = []  # the link's text, which may run over several lines
+    closes: list[bool] = []  # per open element, whether its end closes a block
+    block_tags = BLOCK_TAGS
+    for event, element in etree.iterwalk(top, events=("start", "end")):
+        if event == "start":
+            tag = element.tag
+            if tag in block_tags:
+                closes.append(True)
+                if current is not None:
+                    _flush(current, lines)
+                    current = None
+                blocks.append(element)
+            else:
+                closes.append(False)
+                if tag == "br":
+                    if current is not None:
+                        _flush(current, lines)
+                        current = None
+                elif tag == "a":
+                    href = element.get("href")
+                    if href is not None and anchor is None:
+                        anchor_owner, anchor_text = element, []
+                        title = element.get("title")
+                        url = absolute.get(href)
+                        if url is None:
+                            url = absolute[href] = _absolute(href, origin, base_url)
+                        anchor = Anchor(url, "", _squash(title) if title else "")
+                        if current is None:
+                            current = Line(blocks[-1])
+                        current.anchors.append(anchor)
+                elif tag == "img":
+                    src = element.get("src") or element.get("data-src") or element.get("original")
+                    if src and not src.startswith("data:"):
+                        if current is None:
+                            current = Line(blocks[-1])
+                        alt = _squash(element.get("alt") or "")
+                        current.images.append((_absolute(src, origin, base_url), alt))
+            text = element.text
+        else:
+            if closes.pop():
+                if current is not None:
+                    _flush(current, lines)
+                    current = None
+                blocks.pop()
+                if not blocks:  # the end of the top element, whose tail is not the page's
+                    break
+            elif element is anchor_owner and anchor is not None:
+                anchor.text = _squash("".join(anchor_text))
+                anchor = anchor_owner = None
+            text = element.tail
+        if not text:
+            continue
+        if current is None:
+            if text.isspace():
+                continue
+            current = Line(blocks[-1])
+        current.parts.append(text)
+        if anchor is not None:
+            current.link_chars += len(text.strip())
+            anchor_text.append(text)
+        elif current.anchors:
+            current.anchors[-1].after += text
+    if current is not None:
+        _flush(current, lines)
+    return lines

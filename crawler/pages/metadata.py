@@ -35,7 +35,9 @@ class Metadata:
 
 
 def _json_ld(document: Document) -> dict[str, Any]:
-    for script in document.raw_root.xpath("//script[@type='application/ld+json']"):
+    for script in document.declared["script"]:
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -56,9 +58,10 @@ def read_metadata(document: Document) -> Metadata:
         ld_author = ld_author.get("name")
     date_text = document.meta(*DATE_METAS) or str(ld.get("datePublished") or "")
     if not date_text:
-        times = document.raw_root.xpath("//time[@datetime]/@datetime")
+        times = [t.get("datetime") for t in document.declared["time"] if t.get("datetime")]
         date_text = times[0] if times else ""
-    canonical = document.raw_root.xpath("//link[@rel='canonical']/@href")
+    canonical = [link.get("href") or "" for link in document.declared["link"]
+                 if link.get("rel") == "canonical" and link.get("href") is not None]
     return Metadata(
         title=document.meta(*TITLE_METAS) or _text(ld.get("headline")),
         date=find_date(date_text) if date_text else None,

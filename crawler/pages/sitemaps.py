@@ -131,7 +131,7 @@ def _feed_day(raw: str | None) -> str | None:
 def declared_feeds(document: Document) -> list[str]:
     """Feeds a page declares with ``<link rel="alternate" type="application/rss+xml">``."""
     found = []
-    for link in document.raw_root.iter("link"):
+    for link in document.declared["link"]:
         if (link.get("type") or "").lower() in FEED_TYPES and link.get("href"):
             found.append(urljoin(document.url, link.get("href", "").strip()))
     return found
