@@ -6,7 +6,8 @@ Measures, in one run (see README "Performance"):
 1. a full ``scrapy crawl portal`` (delays and AutoThrottle off, concurrency up) against a bare
    Scrapy spider following every in-site link: wall time, pages/s, articles/s, CPU s/page;
 2. extraction and pipelines alone on saved article pages, one core, against trafilatura and
-   GNE on the same pages (skipped without the ``bench`` extras);
+   GNE on the same pages (skipped without the ``bench`` extras): pages/s, and instructions per
+   page counted by valgrind (``bench.instructions``; skipped without valgrind);
 3. peak RSS of crawls of ``--articles`` and ``--big`` articles;
 4. the requests of a second, incremental run on the unchanged portal.
 The site is served by ``bench.synthetic`` in a process of its own.
@@ -25,7 +26,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+from bench.instructions import counts
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
@@ -93,49 +96,23 @@ def bare_crawl(site: Site) -> Run:
     return measured(command, site, None)
 
 
-def extraction_rates(pages: int) -> dict[str, float]:
-    """Article pages per second on one core: this project (bytes to cleaned record) and, when
-    installed, trafilatura and GNE (decoded text to text)."""
-    from bench.extraction import Page as LabelledPage
-    from bench.extraction import _gne, _trafilatura
-    from bench.synthetic import SyntheticPortal
-    from crawler.extract import PIPELINES
-    from crawler.pages.article import ArticlePage
-    from crawler.pages.document import Document, decode_html
+def extraction_rates(pages: int, repeat: int = 5) -> dict[str, float]:
+    """Article pages per second on one core (CPU time) for this project (bytes to cleaned
+    record) and, when installed, trafilatura and GNE (decoded text to text), on the same
+    pages. Passes are interleaved and the best of ``repeat`` kept, so that a burst of load
+    on a shared machine does not land on one extractor only."""
+    from bench.instructions import workloads
 
-    portal = SyntheticPortal(pages)
-    saved = []
-    for path in portal.all_article_paths():
-        _, headers, body = portal.respond(path)
-        saved.append(("http://127.0.0.1" + path, body, headers))
-
-    def ours() -> None:
-        for url, body, headers in saved:
-            item = ArticlePage(Document.from_bytes(url, body, headers)).to_article()
-            for pipeline in PIPELINES:
-                item = pipeline.process_item(item)
-
-    rates = {"this project": _rate(ours, len(saved))}
-    texts = [LabelledPage(url, body, decode_html(body)[0], "", None) for url, body, _ in saved]
-    for name, factory in (("trafilatura 2.3.1", _trafilatura), ("GNE 0.4.3", _gne)):
-        try:
-            extract = factory()
-        except ImportError:
-            continue
-        rates[name] = _rate(lambda extract=extract: [extract(t) for t in texts], len(texts))
-    return rates
-
-
-def _rate(work: Any, count: int, repeat: int = 3) -> float:
-    work()  # warm-up
-    best = min(_timed(work) for _ in range(repeat))
-    return count / best
-
-
-def _timed(work: Any) -> float:
-    start = time.process_time()
-    work()
-    return time.process_time() - start
+    passes = {name: (lambda f=function, i=inputs: list(map(f, i)))
+              for name, (function, inputs) in workloads(pages).items()}
+    best = dict.fromkeys(passes, float("inf"))
+    for round_ in range(repeat + 1):
+        for name, work in passes.items():
+            start = time.process_time()
+            work()
+            if round_:  # the first round warms up
+                best[name] = min(best[name], time.process_time() - start)
+    return {name: pages / seconds for name, seconds in best.items()}
 
 
 def report(args: argparse.Namespace) -> str:
@@ -173,13 +150,23 @@ def report(args: argparse.Namespace) -> str:
         "",
         "### Extraction and pipelines alone, saved article pages, one core",
         "",
-        "| extractor | pages/s | vs this project |",
-        "|---|---|---|",
+        "| extractor | pages/s | time per page vs this project | M instructions per page "
+        "| vs this project |",
+        "|---|---|---|---|---|",
     ]
     rates = extraction_rates(args.pages)
+    counted = counts(args.counted_pages) if args.counted_pages else {}
     for name, rate in rates.items():
-        lines.append(f"| {name} | {rate:.0f} | {rates['this project'] / rate:.1f}x slower |"
-                     if name != "this project" else f"| {name} | {rate:.0f} | 1.0x |")
+        millions = counted.get(name)
+        lines.append(f"| {name} | {rate:.0f} | {rates['this project'] / rate:.1f}x | "
+                     + (f"{millions:.1f} | {millions / counted['this project']:.1f}x |"
+                        if millions else "- | - |"))
+    lines += [
+        "",
+        f"Pages/s: CPU time, best of 5 interleaved passes over {args.pages} pages. "
+        f"Instructions: valgrind's count over {args.counted_pages} of the same pages "
+        "(`python -m bench.instructions`), the same on any run whatever the machine's load.",
+    ]
     lines += [
         "",
         "### Memory and the incremental run",
@@ -207,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--big", type=int, default=20000)
     parser.add_argument("--pages", type=int, default=300, help="pages for the extraction rate")
+    parser.add_argument("--counted-pages", type=int, default=30,
+                        help="pages for the instruction counts (valgrind); 0 skips them")
     parser.add_argument("--port", type=int, default=8870)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)

@@ -32,7 +32,6 @@ from crawler.pages.markers import (
     CRUMB_SEPARATOR_RE,
     DATE_LABELS,
     DELETED_RE,
-    EDITOR_LINE_RE,
     IMAGE_EXTENSIONS,
     LABEL_RE,
     NOT_A_CHANNEL,
@@ -43,6 +42,7 @@ from crawler.pages.markers import (
     SENTENCE_END_RE,
     SOURCE_LINE_RE,
     WIDGET_RE,
+    editor_line,
     extension,
     is_binary,
     label_of,
@@ -218,7 +218,7 @@ class ArticlePage:
         indices = self._body_lines[1]
         # The editor line often closes the body just outside the body block.
         after = [i for i in range(indices[-1] + 1, min(len(self.lines), indices[-1] + 4))
-                 if EDITOR_LINE_RE.search(self.lines[i].text)] if indices else []
+                 if editor_line(self.lines[i].text)] if indices else []
         for i in indices + after:
             line = self.lines[i]
             text = line.text
@@ -236,7 +236,7 @@ class ArticlePage:
                 continue
             if files and (ATTACHMENT_LINE_RE.match(text) or line.link_ratio > 0.5):
                 continue
-            if match := EDITOR_LINE_RE.search(text):
+            if match := editor_line(text):
                 body.editor = match.group("name").strip()
                 text = text[: match.start()].strip().rstrip("(（[【").strip()
                 if not text:
@@ -294,10 +294,10 @@ class ArticlePage:
     @cached_property
     def channel(self) -> str | None:
         for line in self.lines[: self.body_start]:
-            if BREADCRUMB_RE.search(line.text) or (
+            if line.anchors and (BREADCRUMB_RE.search(line.text) or (  # crumbs are links
                 len(line.anchors) >= 2 and line.anchors[0].text in NOT_A_CHANNEL
                 and CRUMB_SEPARATOR_RE.search(line.text)
-            ):
+            )):
                 crumbs = [a.text for a in line.anchors if a.text and a.text not in NOT_A_CHANNEL]
                 if crumbs:
                     return crumbs[-1]

@@ -115,15 +115,11 @@ class Document:
         for char in _INVISIBLE:  # zero-width spaces become spaces: text splits on them then
             if char in text:
                 text = text.replace(char, " ")
-        # The parser drops what lies deeper than a few hundred levels: flatten runs of
-        # opening tags (hostile or broken pages) so that their text survives.
-        text = _TAG_RUN_RE.sub(lambda run: run.group(1), text)
-        root = None
-        if text.strip():
-            try:
-                root = etree.fromstring(text, _PARSER)
-            except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-                root = None
+        root = _parse(text)
+        if root is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+            # The parser drops what lies deeper than a few hundred levels: flatten runs of
+            # opening tags (hostile or broken pages) and parse again, so that their text survives.
+            root = _parse(_TAG_RUN_RE.sub(lambda run: run.group(1), text))
         return root if root is not None else etree.fromstring("<html><body></body></html>",
                                                               _PARSER)
 
@@ -207,6 +203,15 @@ class Document:
         """The first non-empty ``<meta name|property=...>`` content among ``names``."""
         metas = self._metas
         return next((metas[key] for key in map(str.lower, names) if key in metas), None)
+
+
+def _parse(text: str) -> etree._Element | None:
+    if not text.strip():
+        return None
+    try:
+        return etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
 
 
 def _drop(element: etree._Element) -> None:

@@ -51,6 +51,18 @@ VALUE_END_RE = re.compile(
 EDITOR_LINE_RE = re.compile(
     r"(?:责任编辑|编辑|责编)\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,30}?)\s*[)）\]】]?\s*$"
 )
+
+
+def editor_line(text: str) -> re.Match[str] | None:
+    """The 责任编辑 clause that closes ``text``, if any. A match runs to the end and is at most
+    ~40 characters (label, name of 30, brackets): only the tail of a paragraph is searched.
+
+    >>> editor_line("全文完。（责任编辑：张三）").group("name")
+    '张三'
+    """
+    return EDITOR_LINE_RE.search(text, max(0, len(text) - 60))
+
+
 SOURCE_LINE_RE = re.compile(
     r"^[(（\[【]?\s*(?:稿件来源|信息来源|文章来源|来源)\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,40}?)"
     r"\s*[)）\]】]?\s*$"

@@ -1,0 +1,105 @@
+"""Instructions per article page, counted by valgrind: extraction cost without timing noise.
+
+    python -m bench.instructions [--pages 30]
+
+Each extractor runs over the same synthetic article pages in a child process under
+``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is the one
+``map()`` of the child (``--toggle-collect=map_next``), after a warm-up pass. The counts are
+the same from run to run whatever else the machine is doing; timings on a shared machine are
+not. Needs valgrind (Debian package ``valgrind``); without it nothing is counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+_COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)")
+
+
+def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
+    """Name -> (function, inputs): one call per article page, the same pages for all.
+    This project goes from bytes to a cleaned record (decoding, extraction, pipelines);
+    trafilatura and GNE, when installed, from the decoded text to their output."""
+    from bench.extraction import Page as LabelledPage
+    from bench.extraction import _gne, _trafilatura
+    from bench.synthetic import SyntheticPortal
+    from crawler.extract import PIPELINES
+    from crawler.pages.article import ArticlePage
+    from crawler.pages.document import Document, decode_html
+
+    portal = SyntheticPortal(pages)
+    saved = []
+    for path in portal.all_article_paths():
+        _, headers, body = portal.respond(path)
+        saved.append(("http://127.0.0.1" + path, body, headers))
+
+    def ours(page: tuple[str, bytes, dict[str, str]]) -> Any:
+        item = ArticlePage(Document.from_bytes(*page)).to_article()
+        for pipeline in PIPELINES:
+            item = pipeline.process_item(item)
+        return item
+
+    found: dict[str, tuple[Callable[[Any], Any], list[Any]]] = {"this project": (ours, saved)}
+    texts = [LabelledPage(url, body, decode_html(body)[0], "", None) for url, body, _ in saved]
+    for name, factory in (("trafilatura 2.3.1", _trafilatura), ("GNE 0.4.3", _gne)):
+        try:
+            found[name] = (factory(), texts)
+        except ImportError:
+            continue
+    return found
+
+
+def count(name: str, pages: int) -> float | None:
+    """Million instructions per page for extractor ``name``; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    command = ["valgrind", "--tool=callgrind", "--toggle-collect=map_next",
+               "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.instructions",
+               "--child", name, "--pages", str(pages)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    match = _COLLECTED_RE.search(done.stderr)
+    return int(match.group(1)) / pages / 1e6 if match else None
+
+
+def counts(pages: int) -> dict[str, float]:
+    """Million instructions per page of every installed extractor."""
+    names = list(workloads(1))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts, not timings
+        values = list(pool.map(lambda name: count(name, pages), names))
+    return {name: value for name, value in zip(names, values, strict=True) if value is not None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # run one extractor, under valgrind
+    args = parser.parse_args(argv)
+    if args.child:
+        function, inputs = workloads(args.pages)[args.child]
+        for item in inputs:  # warm-up: imports, caches, first-call costs stay out of the count
+            function(item)
+        list(map(function, inputs))  # the measured pass: the only map() of this process
+        return 0
+    found = counts(args.pages)
+    if not found:
+        print("valgrind is not installed: nothing counted", file=sys.stderr)
+        return 1
+    for name, millions in found.items():
+        print(f"{name}: {millions:.1f} M instructions per page "
+              f"({millions / found['this project']:.1f}x this project)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
