@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl test lint redis-server bench bench-extraction bench-crawl clean
+.PHONY: crawl test lint redis-server valgrind bench bench-extraction bench-crawl clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,13 @@ bench-extraction: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 5 --out bench/results/extraction.md
 
-# Crawl against bare Scrapy on a synthetic portal, extraction rate, memory (about 20 minutes).
-bench-crawl: $(STAMP)
+# valgrind counts the instructions per page of each extractor (bench.instructions).
+valgrind:
+	@command -v valgrind >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+
+# Crawl against bare Scrapy on a synthetic portal, extraction rate, memory (about 25 minutes).
+bench-crawl: $(STAMP) valgrind
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.crawl --articles 2000 --big 20000 --out bench/results/performance.md
 

@@ -1,6 +1,6 @@
 """Instructions per article page, counted by valgrind: extraction cost without timing noise.
 
-    python -m bench.instructions [--pages 30]
+    python -m bench.instructions [--pages 30] [--stages]
 
 Each extractor runs over the same synthetic article pages in a child process under
 ``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is the one
@@ -59,6 +59,28 @@ def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     return found
 
 
+def stages(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
+    """This project's work per page cut after each stage, each from the bytes: the difference
+    between two stages is what the later one costs."""
+    from crawler.pages.article import ArticlePage
+    from crawler.pages.document import Document
+    from crawler.pages.lines import page_lines
+
+    def lines(page: tuple[str, bytes, dict[str, str]]) -> Any:
+        document = Document.from_bytes(*page)
+        return page_lines(document.root, document.base_url)
+
+    ours, saved = workloads(pages)["this project"]
+    return {
+        "decode": (lambda page: Document.from_bytes(*page), saved),
+        "+ parse": (lambda page: Document.from_bytes(*page).raw_root, saved),
+        "+ drop scripts, styles, hidden": (lambda page: Document.from_bytes(*page).root, saved),
+        "+ visual lines": (lines, saved),
+        "+ fields": (lambda page: ArticlePage(Document.from_bytes(*page)).to_article(), saved),
+        "+ pipelines": (ours, saved),
+    }
+
+
 def count(name: str, pages: int) -> float | None:
     """Million instructions per page for extractor ``name``; None without valgrind."""
     if shutil.which("valgrind") is None:
@@ -71,9 +93,10 @@ def count(name: str, pages: int) -> float | None:
     return int(match.group(1)) / pages / 1e6 if match else None
 
 
-def counts(pages: int) -> dict[str, float]:
-    """Million instructions per page of every installed extractor."""
-    names = list(workloads(1))
+def counts(pages: int, cut: bool = False) -> dict[str, float]:
+    """Million instructions per page of every installed extractor, or with ``cut`` of this
+    project's stages."""
+    names = list(stages(1) if cut else workloads(1))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts, not timings
         values = list(pool.map(lambda name: count(name, pages), names))
     return {name: value for name, value in zip(names, values, strict=True) if value is not None}
@@ -83,18 +106,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--stages", action="store_true",
+                        help="count this project's stages (decode, parse, ...) instead")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # run one extractor, under valgrind
     args = parser.parse_args(argv)
     if args.child:
-        function, inputs = workloads(args.pages)[args.child]
+        function, inputs = {**workloads(args.pages), **stages(args.pages)}[args.child]
         for item in inputs:  # warm-up: imports, caches, first-call costs stay out of the count
             function(item)
         list(map(function, inputs))  # the measured pass: the only map() of this process
         return 0
-    found = counts(args.pages)
+    found = counts(args.pages, cut=args.stages)
     if not found:
         print("valgrind is not installed: nothing counted", file=sys.stderr)
         return 1
+    if args.stages:
+        print("| stage | M instructions per page | the stage alone |\n|---|---|---|")
+        before = 0.0
+        for name, millions in found.items():
+            print(f"| {name} | {millions:.1f} | {millions - before:.1f} |")
+            before = millions
+        return 0
     for name, millions in found.items():
         print(f"{name}: {millions:.1f} M instructions per page "
               f"({millions / found['this project']:.1f}x this project)")

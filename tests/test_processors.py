@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
 
+from crawler import processors
 from crawler.processors import (
     PORTAL_TZ,
     canonical_url,
@@ -80,3 +82,38 @@ def test_clean_url_keeps_the_path_the_server_knows() -> None:
 
 def test_normalize_space_removes_cjk_indentation() -> None:
     assert normalize_space("\u3000\u3000质量\xa0\xa0兴市\u200b ") == "质量 兴市"
+
+
+PLAIN_AND_NOT = [
+    # plain: taken as they are, without parsing
+    "http://www.a.cn/zjyw/201501/t20150101_3.html", "http://www.a.cn/", "http://1.2.3.4/a",
+    "http://a-b.c-d.cn/x_y/z-1.htm", "http://www.a.cn/X/Y.HTML", "http://www.a.cn/a..b",
+    "http://www.a.cn/~u/", "http://www.a.cn/zjyw/index.html", "https://www.a.cn/default.aspx",
+    # not plain: what the full cleaning changes or might change
+    "http://www.a.cn", "http://WWW.a.cn/x", "http://www.a.cn:80/x", "http://www.a.cn/./x",
+    "http://www.a.cn/a/../b", "http://www.a.cn//x", "http://www.a.cn/%E4%B8%AD",
+    "http://www.a.cn/中文.html", "http://www.a.cn/x.html#f", "http://www.a.cn/x?b=1&a=2",
+    "https://www.a.cn/.well-known/x", "http://www.a.cn/a b", "http://www.a.cn/a/.x",
+    " http://www.a.cn/a ", "ftp://www.a.cn/a",
+]
+
+
+@pytest.mark.parametrize("url", PLAIN_AND_NOT)
+def test_plain_url_shortcut_gives_what_full_cleaning_gives(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """URLs that look plain skip w3lib's parsing; the result must not change."""
+    def uncached() -> tuple[str, str]:
+        clean_url.cache_clear()
+        canonical_url.cache_clear()
+        return clean_url(url), canonical_url(url)
+
+    shortcut = uncached()
+    monkeypatch.setattr(processors, "_PLAIN_URL_RE", re.compile(r"(?!)"))  # never plain
+    assert uncached() == shortcut
+    monkeypatch.undo()
+    uncached()  # no result of the slow path left in the caches
+
+
+def test_plain_url_shortcut_is_taken_for_usual_article_urls() -> None:
+    plain = [u for u in PLAIN_AND_NOT if processors._PLAIN_URL_RE.fullmatch(u)]
+    assert len(plain) == 9
