@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from crawler.processors import normalize_space
+from crawler.processors import INVISIBLE_SPACES, normalize_space
 
 # GB2312 and GBK pages routinely use characters only GB18030 (their superset) defines.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -29,7 +29,6 @@ _TAG_RUN_RE = re.compile(r"(<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[
 _STYLES = etree.XPath("//@style")
 _HIDDEN = etree.XPath("//@hidden")
 _DECLARING_TAGS = ("meta", "link", "base", "title", "time", "script")
-_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\ufeff")
 _DROP_TAGS = ("title", "script", "style", "noscript", "template", "iframe", "object", "embed",
               "svg", "select", "textarea", "button", "input")
 
@@ -112,7 +111,7 @@ class Document:
         """The whole tree, scripts included (pagers are drawn by scripts). Plain lxml
         elements: the ``lxml.html`` element classes cost a lookup per node visited."""
         text = _XML_DECLARATION_RE.sub("", self.text.replace("\x00", ""), count=1)
-        for char in _INVISIBLE:  # zero-width spaces become spaces: text splits on them then
+        for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then
             if char in text:
                 text = text.replace(char, " ")
         root = _parse(text)
