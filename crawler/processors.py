@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
@@ -83,32 +84,35 @@ def find_date(text: str, *, now: datetime | None = None) -> ParsedDate | None:
     """
     if not _YEAR_RE.search(text):  # most text has no date: one cheap scan says so
         return None
-    now = now or datetime.now(PORTAL_TZ)
+    latest = (now.timestamp() if now else time.time()) + _ONE_DAY
+    return next((ParsedDate(raw, iso) for raw, iso, moment in _dates_in(text) if moment <= latest),
+                None)
+
+
+_ONE_DAY = 86400.0  # seconds: a date up to a day ahead of the clock still counts
+
+
+@lru_cache(maxsize=4096)  # sidebars and related lists repeat their dates on every page
+def _dates_in(text: str) -> tuple[tuple[str, str, float], ...]:
+    """Every real date in ``text`` from 1990 on: (matched text, ISO form, POSIX time)."""
+    found = []
     for match in _NUM_DATE_RE.finditer(text):
-        parsed = _to_iso(match, now)
-        if parsed:
-            return ParsedDate(match.group(0).strip(), parsed)
-    return None
-
-
-def _to_iso(match: re.Match[str], now: datetime) -> str | None:
-    g = match.groupdict()
-    try:
-        day = date(int(g["y"]), int(g["m"]), int(g["d"]))
-        if g["H"] is None:
-            moment = datetime(day.year, day.month, day.day, tzinfo=PORTAL_TZ)
-        else:
-            moment = datetime(
-                day.year, day.month, day.day, int(g["H"]), int(g["M"]), int(g["S"] or 0),
-                tzinfo=_offset(g["tz"]),
-            ).astimezone(PORTAL_TZ)
-    except ValueError:
-        return None
-    if day.year < 1990 or moment - now > timedelta(days=1):
-        return None
-    if g["H"] is None:
-        return day.isoformat()
-    return moment.isoformat()
+        g = match.groupdict()
+        try:
+            day = date(int(g["y"]), int(g["m"]), int(g["d"]))
+            if g["H"] is None:
+                moment = datetime(day.year, day.month, day.day, tzinfo=PORTAL_TZ)
+            else:
+                moment = datetime(
+                    day.year, day.month, day.day, int(g["H"]), int(g["M"]), int(g["S"] or 0),
+                    tzinfo=_offset(g["tz"]),
+                ).astimezone(PORTAL_TZ)
+        except ValueError:
+            continue
+        if day.year >= 1990:
+            iso = day.isoformat() if g["H"] is None else moment.isoformat()
+            found.append((match.group(0).strip(), iso, moment.timestamp()))
+    return tuple(found)
 
 
 def _offset(tz: str | None) -> timezone:

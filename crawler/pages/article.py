@@ -21,6 +21,7 @@ from crawler.pages.generic import (
     header_text,
     inside,
     line_points,
+    lines_by_block,
     parse_header,
     similarity,
     with_siblings,
@@ -109,15 +110,16 @@ class ArticlePage:
     @cached_property
     def _body_lines(self) -> tuple[str, list[int]]:
         """(layer, indices of the lines of the body block)."""
+        blocks = lines_by_block(self.lines)
         found = template_body(self.document.root)
         if found:
-            indices = inside(self.lines, found[1])
+            indices = inside(blocks, found[1])
             if any(line_points(self.lines[i]) for i in indices):
                 return "template", indices
-        container = body_container(self.lines)
+        container = body_container(self.lines, blocks)
         if container is None:
             return "generic", []
-        return "generic", inside(self.lines, *with_siblings(self.lines, container))
+        return "generic", inside(blocks, *with_siblings(self.lines, blocks, container))
 
     @property
     def template_matched(self) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from crawler.pages.markers import (
@@ -45,7 +46,8 @@ def line_points(line: Line) -> float:
     if own < MIN_BODY_LINE or line.link_chars / max(len(line.text), 1) > 0.35:
         return 0.0
     weight = 0.3 if line.block.tag in ("li", "dd", "dt") else 1.0
-    return weight * (1.0 + min(len(PUNCT_RE.findall(line.text)), 10) + min(own / 60, 5))
+    punctuation = sum(1 for _ in islice(PUNCT_RE.finditer(line.text), 10))  # no more scanning
+    return weight * (1.0 + punctuation + min(own / 60, 5))
 
 
 def _container(line: Line) -> HtmlElement:
@@ -56,7 +58,26 @@ def _container(line: Line) -> HtmlElement:
     return block
 
 
-def body_container(lines: list[Line]) -> HtmlElement | None:
+def lines_by_block(lines: list[Line]) -> dict[HtmlElement, list[int]]:
+    """Each block element that holds lines, with the indices of its lines: the page's lines
+    under an element are then found from the element's subtree, not by scanning them all."""
+    found: dict[HtmlElement, list[int]] = {}
+    for i, line in enumerate(lines):
+        held = found.get(line.block)
+        if held is None:
+            found[line.block] = [i]
+        else:
+            held.append(i)
+    return found
+
+
+def inside(blocks: dict[HtmlElement, list[int]], *elements: HtmlElement) -> list[int]:
+    """Indices of the lines (``blocks`` from ``lines_by_block``) within any of ``elements``."""
+    return sorted({i for element in elements for node in element.iter() if node in blocks
+                   for i in blocks[node]})
+
+
+def body_container(lines: list[Line], blocks: dict[HtmlElement, list[int]]) -> HtmlElement | None:
     """The element holding the page's main text: paragraph votes, discounted by links."""
     votes: dict[HtmlElement, float] = defaultdict(float)
     for line in lines:
@@ -69,13 +90,6 @@ def body_container(lines: list[Line]) -> HtmlElement | None:
             parent = container.getparent()
             if parent is not None:
                 votes[parent] += points / 2
-    if not votes:
-        return None
-    chars: dict[HtmlElement, int] = defaultdict(int)  # text and link text by block
-    links: dict[HtmlElement, int] = defaultdict(int)
-    for line in lines:
-        chars[line.block] += len(line.text)
-        links[line.block] += line.link_chars
     # A score is the votes discounted by the share of link text, so never above the votes:
     # candidates are taken by votes, and the link share is counted only while one can win.
     order = {element: i for i, element in enumerate(votes)}  # ties go to the first voted
@@ -84,21 +98,16 @@ def body_container(lines: list[Line]) -> HtmlElement | None:
     for element in sorted(votes, key=votes.__getitem__, reverse=True):
         if best is not None and votes[element] < best[0]:
             break
-        inner = [node for node in element.iter() if node in chars]
-        text = sum(chars[node] for node in inner)
-        score = votes[element] * (1 - sum(links[node] for node in inner) / max(text, 1))
+        held = [lines[i] for i in inside(blocks, element)]
+        text = sum(len(line.text) for line in held)
+        score = votes[element] * (1 - sum(line.link_chars for line in held) / max(text, 1))
         if best is None or (score, -order[element]) > best:
             best, chosen = (score, -order[element]), element
     return chosen
 
 
-def inside(lines: list[Line], *elements: HtmlElement) -> list[int]:
-    """Indices of the lines that lie within any of ``elements``."""
-    members = {node for element in elements for node in element.iter()}
-    return [i for i, line in enumerate(lines) if line.block in members]
-
-
-def with_siblings(lines: list[Line], container: HtmlElement) -> list[HtmlElement]:
+def with_siblings(lines: list[Line], blocks: dict[HtmlElement, list[int]],
+                  container: HtmlElement) -> list[HtmlElement]:
     """The body block and the run of siblings next to it that read as body too: a lead
     paragraph set apart, a table that continues the text (link-poor, punctuated text)."""
     parent = container.getparent()
@@ -113,13 +122,13 @@ def with_siblings(lines: list[Line], container: HtmlElement) -> list[HtmlElement
 
     def reads_as_body(element: HtmlElement) -> bool | None:
         """True: body; False: not; None: no text at all (skipped over)."""
-        own = [lines[i] for i in inside(lines, element)]
+        own = [lines[i] for i in inside(blocks, element)]
         chars = sum(len(line.text) for line in own)
         if not chars:
             return None
         links = sum(line.link_chars for line in own)
-        punct = sum(len(PUNCT_RE.findall(line.text)) for line in own)
-        return chars - links >= MIN_SIBLING_CHARS and links < 0.25 * chars and punct > 0
+        return chars - links >= MIN_SIBLING_CHARS and links < 0.25 * chars \
+            and any(PUNCT_RE.search(line.text) for line in own)
 
     chosen = [container]
     for step in (-1, 1):

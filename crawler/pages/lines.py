@@ -34,15 +34,14 @@ class Anchor:
 class Line:
     """One visual line of text, with the block element that holds it."""
 
-    __slots__ = ("anchors", "block", "images", "link_chars", "parts", "text")
+    __slots__ = ("anchors", "block", "images", "link_chars", "text")
 
     def __init__(self, block: HtmlElement) -> None:
         self.block = block
-        self.parts: list[str] = []
-        self.link_chars = 0
+        self.text = ""
+        self.link_chars = 0  #: characters of link text
         self.anchors: list[Anchor] = []
         self.images: list[tuple[str, str]] = []  #: (url, alt) in the line
-        self.text = ""
 
     @property
     def link_ratio(self) -> float:
@@ -64,10 +63,10 @@ def _absolute(href: str, origin: str, base_url: str) -> str:
     return urljoin(base_url, href)
 
 
-def _flush(line: Line, lines: list[Line]) -> None:
-    parts = line.parts
-    line.text = _squash(parts[0] if len(parts) == 1 else "".join(parts))
-    if line.text or line.images:
+def _flush(line: Line, texts: list[str], lines: list[Line]) -> None:
+    text = line.text = _squash(texts[0] if len(texts) == 1 else "".join(texts))
+    texts.clear()
+    if text or line.images:
         for anchor in line.anchors:
             if anchor.after:
                 anchor.after = _squash(anchor.after)
@@ -88,9 +87,10 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     lines: list[Line] = []
     blocks: list[HtmlElement] = []
     current: Line | None = None  # the line being filled
-    anchor: Anchor | None = None  # the link being read (links do not nest)
+    texts: list[str] = []  # its text so far
+    anchor: Anchor | None = None  # the link being read, when its text has elements in it
     anchor_owner: HtmlElement | None = None
-    anchor_text: list[str] = []  # the link's text, which may run over several lines
+    anchor_text: list[str] = []  # that link's text, which may run over several lines
     closes: list[bool] = []  # per open element, whether its end closes a block
     block_tags = BLOCK_TAGS
     for event, element in etree.iterwalk(top, events=("start", "end")):
@@ -99,27 +99,35 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
             if tag in block_tags:
                 closes.append(True)
                 if current is not None:
-                    _flush(current, lines)
+                    _flush(current, texts, lines)
                     current = None
                 blocks.append(element)
             else:
                 closes.append(False)
-                if tag == "br":
-                    if current is not None:
-                        _flush(current, lines)
-                        current = None
-                elif tag == "a":
+                if tag == "a":
                     href = element.get("href")
                     if href is not None and anchor is None:
-                        anchor_owner, anchor_text = element, []
                         title = element.get("title")
                         url = absolute.get(href)
                         if url is None:
                             url = absolute[href] = _absolute(href, origin, base_url)
-                        anchor = Anchor(url, "", _squash(title) if title else "")
+                        link = Anchor(url, "", _squash(title) if title else "")
                         if current is None:
                             current = Line(blocks[-1])
-                        current.anchors.append(anchor)
+                        current.anchors.append(link)
+                        text = element.text
+                        if len(element):  # text with elements in it: read on to the end
+                            anchor, anchor_owner, anchor_text = link, element, []
+                        else:  # the common link, text only: read here
+                            if text:
+                                texts.append(text)
+                                link.text = _squash(text)
+                                current.link_chars += len(text.strip())
+                            continue
+                elif tag == "br":
+                    if current is not None:
+                        _flush(current, texts, lines)
+                        current = None
                 elif tag == "img":
                     src = element.get("src") or element.get("data-src") or element.get("original")
                     if src and not src.startswith("data:"):
@@ -131,7 +139,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
         else:
             if closes.pop():
                 if current is not None:
-                    _flush(current, lines)
+                    _flush(current, texts, lines)
                     current = None
                 blocks.pop()
                 if not blocks:  # the end of the top element, whose tail is not the page's
@@ -146,12 +154,12 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
             if text.isspace():
                 continue
             current = Line(blocks[-1])
-        current.parts.append(text)
+        texts.append(text)
         if anchor is not None:
             current.link_chars += len(text.strip())
             anchor_text.append(text)
         elif current.anchors:
             current.anchors[-1].after += text
     if current is not None:
-        _flush(current, lines)
+        _flush(current, texts, lines)
     return lines
