@@ -14,13 +14,14 @@ from w3lib.url import canonicalize_url, safe_url_string
 # --- text ---------------------------------------------------------------------------------
 
 INVISIBLE_SPACES = ("\u200b", "\u200c", "\u200d", "\ufeff")  # zero-width: not str.isspace()
+# (``_words`` tests for each of them by name: keep the two in step.)
 _INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE_SPACES) + "]")
 
 
 def _words(text: str) -> list[str]:
-    """``text`` split at every run of spaces, zero-width ones included (substring tests are
-    cheaper than a regex scan, and these characters are rare)."""
-    if any(char in text for char in INVISIBLE_SPACES):
+    """``text`` split at every run of spaces, zero-width ones included (substring tests,
+    spelled out, are cheaper than a regex scan or a loop, and these characters are rare)."""
+    if "\u200b" in text or "\u200c" in text or "\u200d" in text or "\ufeff" in text:
         text = _INVISIBLE_RE.sub(" ", text)
     return text.split()
 

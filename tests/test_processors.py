@@ -14,6 +14,7 @@ from crawler.processors import (
     clean_url,
     find_date,
     normalize_space,
+    paragraph_key,
     split_trailing_date,
 )
 
@@ -82,6 +83,12 @@ def test_clean_url_keeps_the_path_the_server_knows() -> None:
 
 def test_normalize_space_removes_cjk_indentation() -> None:
     assert normalize_space("\u3000\u3000质量\xa0\xa0兴市\u200b ") == "质量 兴市"
+
+
+@pytest.mark.parametrize("char", processors.INVISIBLE_SPACES)
+def test_every_zero_width_space_splits_words(char: str) -> None:
+    assert normalize_space(f"{char}质量{char}兴市{char}") == "质量 兴市"
+    assert paragraph_key(f"质量{char} 兴市") == "质量兴市"
 
 
 PLAIN_AND_NOT = [

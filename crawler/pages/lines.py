@@ -7,10 +7,8 @@ header line, body, related links and list links are all runs of lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-from lxml import etree
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as HtmlElement
@@ -34,10 +32,11 @@ class Anchor:
 class Line:
     """One visual line of text, with the block element that holds it."""
 
-    __slots__ = ("anchors", "block", "images", "link_chars", "text")
+    __slots__ = ("anchors", "block", "images", "link_chars", "parts", "text")
 
     def __init__(self, block: HtmlElement) -> None:
         self.block = block
+        self.parts: list[str] = []  #: the text as read, squashed into ``text`` at the end
         self.text = ""
         self.link_chars = 0  #: characters of link text
         self.anchors: list[Anchor] = []
@@ -46,6 +45,25 @@ class Line:
     @property
     def link_ratio(self) -> float:
         return self.link_chars / max(len(self.text), 1)
+
+    def add(self, text: str, link: Anchor | None) -> None:
+        """Text read into this line: ``link`` is the link it belongs to (None outside one)."""
+        self.parts.append(text)
+        if link is not None:
+            self.link_chars += len(text.strip())
+            link.text += text
+        elif self.anchors:
+            self.anchors[-1].after += text
+
+    def close(self, lines: list[Line]) -> None:
+        """The line is complete: its text squashed, and kept if it shows anything."""
+        parts = self.parts
+        self.text = _squash(parts[0] if len(parts) == 1 else "".join(parts))
+        if self.text or self.images:
+            for anchor in self.anchors:
+                if anchor.after:
+                    anchor.after = _squash(anchor.after)
+            lines.append(self)
 
 
 def _squash(text: str) -> str:
@@ -63,21 +81,14 @@ def _absolute(href: str, origin: str, base_url: str) -> str:
     return urljoin(base_url, href)
 
 
-def _flush(line: Line, texts: list[str], lines: list[Line]) -> None:
-    text = line.text = _squash(texts[0] if len(texts) == 1 else "".join(texts))
-    texts.clear()
-    if text or line.images:
-        for anchor in line.anchors:
-            if anchor.after:
-                anchor.after = _squash(anchor.after)
-        lines.append(line)
-
-
 def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     """All visual lines of the page under ``root``, in document order.
 
-    One pass of lxml's event walk (no Python recursion): an element's text, then its
-    children, then its tail. This is the hot loop of every page, hence one flat function.
+    One pass of lxml's element iterator, one step per element (no Python recursion, no end
+    events): an element's start and text when it is reached; its end and tail at once for an
+    element without children, else when its last child has ended (a count of the children
+    still open is kept per open element). This is the hot loop of every page, hence one flat
+    function.
     """
     body = root.find("body")
     top = body if body is not None else root
@@ -85,81 +96,79 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     origin = f"{parts.scheme}://{parts.netloc}"
     absolute: dict[str, str] = {}  # href -> URL, each href resolved once per page
     lines: list[Line] = []
-    blocks: list[HtmlElement] = []
+    blocks: list[HtmlElement] = []  # the open block elements, innermost last
+    open_: list[list[Any]] = []  # per open element with children: [element, children left, block?]
     current: Line | None = None  # the line being filled
-    texts: list[str] = []  # its text so far
     anchor: Anchor | None = None  # the link being read, when its text has elements in it
     anchor_owner: HtmlElement | None = None
-    anchor_text: list[str] = []  # that link's text, which may run over several lines
-    closes: list[bool] = []  # per open element, whether its end closes a block
     block_tags = BLOCK_TAGS
-    for event, element in etree.iterwalk(top, events=("start", "end")):
-        if event == "start":
-            tag = element.tag
-            if tag in block_tags:
-                closes.append(True)
+    for element in top.iter():
+        tag = element.tag
+        children = len(element)
+        text = element.text
+        is_block = tag in block_tags
+        if is_block:
+            if current is not None:
+                current.close(lines)
+                current = None
+            blocks.append(element)
+        elif tag == "a":
+            href = element.get("href")
+            if href is not None and anchor is None:
+                title = element.get("title")
+                url = absolute.get(href)
+                if url is None:
+                    url = absolute[href] = _absolute(href, origin, base_url)
+                link = Anchor(url, "", _squash(title) if title else "")
+                if current is None:
+                    current = Line(blocks[-1])
+                current.anchors.append(link)
+                if children:  # text with elements in it: read on to the link's end
+                    anchor, anchor_owner = link, element
+                elif text:  # the common link, text only: read here
+                    current.parts.append(text)
+                    link.text = _squash(text)
+                    current.link_chars += len(text.strip())
+                    text = None
+        elif tag == "br":
+            if current is not None:
+                current.close(lines)
+                current = None
+        elif tag == "img":
+            src = element.get("src") or element.get("data-src") or element.get("original")
+            if src and not src.startswith("data:"):
+                if current is None:
+                    current = Line(blocks[-1])
+                alt = _squash(element.get("alt") or "")
+                current.images.append((_absolute(src, origin, base_url), alt))
+        if text and (current is not None or not text.isspace()):
+            current = current or Line(blocks[-1])
+            current.add(text, anchor)
+        if children:
+            open_.append([element, children, is_block])
+            continue
+        while True:  # the element ends, and so may the elements it closes
+            if is_block:
                 if current is not None:
-                    _flush(current, texts, lines)
-                    current = None
-                blocks.append(element)
-            else:
-                closes.append(False)
-                if tag == "a":
-                    href = element.get("href")
-                    if href is not None and anchor is None:
-                        title = element.get("title")
-                        url = absolute.get(href)
-                        if url is None:
-                            url = absolute[href] = _absolute(href, origin, base_url)
-                        link = Anchor(url, "", _squash(title) if title else "")
-                        if current is None:
-                            current = Line(blocks[-1])
-                        current.anchors.append(link)
-                        text = element.text
-                        if len(element):  # text with elements in it: read on to the end
-                            anchor, anchor_owner, anchor_text = link, element, []
-                        else:  # the common link, text only: read here
-                            if text:
-                                texts.append(text)
-                                link.text = _squash(text)
-                                current.link_chars += len(text.strip())
-                            continue
-                elif tag == "br":
-                    if current is not None:
-                        _flush(current, texts, lines)
-                        current = None
-                elif tag == "img":
-                    src = element.get("src") or element.get("data-src") or element.get("original")
-                    if src and not src.startswith("data:"):
-                        if current is None:
-                            current = Line(blocks[-1])
-                        alt = _squash(element.get("alt") or "")
-                        current.images.append((_absolute(src, origin, base_url), alt))
-            text = element.text
-        else:
-            if closes.pop():
-                if current is not None:
-                    _flush(current, texts, lines)
+                    current.close(lines)
                     current = None
                 blocks.pop()
                 if not blocks:  # the end of the top element, whose tail is not the page's
                     break
             elif element is anchor_owner and anchor is not None:
-                anchor.text = _squash("".join(anchor_text))
+                anchor.text = _squash(anchor.text)
                 anchor = anchor_owner = None
             text = element.tail
-        if not text:
-            continue
-        if current is None:
-            if text.isspace():
-                continue
-            current = Line(blocks[-1])
-        texts.append(text)
-        if anchor is not None:
-            current.link_chars += len(text.strip())
-            anchor_text.append(text)
-        elif current.anchors:
-            current.anchors[-1].after += text
+            if text and (current is not None or not text.isspace()):
+                current = current or Line(blocks[-1])
+                current.add(text, anchor)
+            if not open_:
+                break
+            parent = open_[-1]
+            parent[1] -= 1
+            if parent[1]:
+                break
+            element, _, is_block = open_.pop()
     if current is not None:
-        _flush(current, texts, lines)
+        current.close(lines)
     return lines
