@@ -100,19 +100,19 @@ def bare_crawl(site: Site) -> Run:
 def extraction_rates(pages: int, rounds: int = 7) -> dict[str, tuple[float, float]]:
     """Name -> (article pages per second on one core, time per page relative to this project)
     for this project (bytes to cleaned record) and, when installed, trafilatura and GNE
-    (decoded text to text), on the same pages. Each round times one pass of each extractor;
+    (decoded text to text), on the same pages. Each round times one pass of each extractor
+    over ``pages`` pages no round has seen before (caches help only as much as in a crawl);
     the rate is the best round's (CPU time), the ratio the median of the rounds' ratios, so
     that a burst of load on a shared machine lands on neither."""
     from bench.instructions import workloads
 
-    passes = {name: (lambda f=function, i=inputs: list(map(f, i)))
-              for name, (function, inputs) in workloads(pages).items()}
-    times: dict[str, list[float]] = {name: [] for name in passes}
-    for round_ in range(rounds + 1):
-        for name, work in passes.items():
+    found = workloads(pages * (rounds + 1))  # one site, a slice of its pages per round
+    times: dict[str, list[float]] = {name: [] for name in found}
+    for round_ in range(rounds + 1):  # the first round warms up
+        for name, (function, inputs) in found.items():
             start = time.process_time()
-            work()
-            if round_:  # the first round warms up
+            list(map(function, inputs[round_ * pages:(round_ + 1) * pages]))
+            if round_:
                 times[name].append(time.process_time() - start)
     ours = times["this project"]
     return {name: (pages / min(spent),
@@ -169,10 +169,11 @@ def report(args: argparse.Namespace) -> str:
                         if millions else "- | - |"))
     lines += [
         "",
-        f"Pages/s: CPU time, the best of 7 rounds over {args.pages} pages, each round one pass "
-        "of each extractor; time per page: the median of the rounds' ratios. "
-        f"Instructions: valgrind's count over {args.counted_pages} of the same pages "
-        "(`python -m bench.instructions`), the same on any run whatever the machine's load.",
+        f"Pages/s: CPU time, the best of 7 rounds, each round one pass of each extractor over "
+        f"{args.pages} pages of the site no earlier round has seen; time per page: the median "
+        f"of the rounds' ratios. Instructions: valgrind's count over {args.counted_pages} pages "
+        f"after {args.counted_pages} others (`python -m bench.instructions`), the same on any "
+        "run whatever the machine's load.",
     ]
     lines += [
         "",

@@ -4,7 +4,8 @@
 
 Each extractor runs over the same synthetic article pages in a child process under
 ``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is the one
-``map()`` of the child (``--toggle-collect=map_next``), after a warm-up pass. The counts are
+``map()`` of the child (``--toggle-collect=map_next``), after a warm-up pass over as many other
+pages of the same site (pages met for the first time, as in a crawl). The counts are
 the same from run to run whatever else the machine is doing; timings on a shared machine are
 not. Needs valgrind (Debian package ``valgrind``); without it nothing is counted.
 """
@@ -111,10 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)  # run one extractor, under valgrind
     args = parser.parse_args(argv)
     if args.child:
-        function, inputs = {**workloads(args.pages), **stages(args.pages)}[args.child]
-        for item in inputs:  # warm-up: imports, caches, first-call costs stay out of the count
-            function(item)
-        list(map(function, inputs))  # the measured pass: the only map() of this process
+        function, inputs = {**workloads(2 * args.pages), **stages(2 * args.pages)}[args.child]
+        for item in inputs[:args.pages]:  # warm-up on other pages of the site: imports and
+            function(item)  # first-call costs stay out of the count, caches are as in a crawl
+        list(map(function, inputs[args.pages:]))  # the measured pass: the only map() here
         return 0
     found = counts(args.pages, cut=args.stages)
     if not found:

@@ -6,6 +6,7 @@ header line, body, related links and list links are all runs of lines.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -32,33 +33,41 @@ class Anchor:
 class Line:
     """One visual line of text, with the block element that holds it."""
 
-    __slots__ = ("anchors", "block", "images", "link_chars", "parts", "text")
+    __slots__ = ("anchors", "block", "images", "link_chars", "text")
 
     def __init__(self, block: HtmlElement) -> None:
         self.block = block
-        self.parts: list[str] = []  #: the text as read, squashed into ``text`` at the end
         self.text = ""
         self.link_chars = 0  #: characters of link text
         self.anchors: list[Anchor] = []
-        self.images: list[tuple[str, str]] = []  #: (url, alt) in the line
+        # A tuple until there is an image to hold: most lines have none, and an empty list
+        # per line costs more than the rest of the line.
+        self.images: Sequence[tuple[str, str]] = ()  #: (url, alt) in the line
 
     @property
     def link_ratio(self) -> float:
         return self.link_chars / max(len(self.text), 1)
 
+    def add_image(self, url: str, alt: str) -> None:
+        if isinstance(self.images, list):
+            self.images.append((url, alt))
+        else:
+            self.images = [(url, alt)]
+
     def add(self, text: str, link: Anchor | None) -> None:
-        """Text read into this line: ``link`` is the link it belongs to (None outside one)."""
-        self.parts.append(text)
+        """Bookkeeping for text read into this line (``texts`` of ``page_lines`` holds the
+        text itself): ``link`` is the link the text belongs to, None outside one."""
         if link is not None:
             self.link_chars += len(text.strip())
             link.text += text
         elif self.anchors:
             self.anchors[-1].after += text
 
-    def close(self, lines: list[Line]) -> None:
-        """The line is complete: its text squashed, and kept if it shows anything."""
-        parts = self.parts
-        self.text = _squash(parts[0] if len(parts) == 1 else "".join(parts))
+    def close(self, texts: list[str], lines: list[Line]) -> None:
+        """The line is complete: its text (read into ``texts``) squashed, and the line kept if
+        it shows anything."""
+        self.text = _squash(texts[0] if len(texts) == 1 else "".join(texts))
+        texts.clear()
         if self.text or self.images:
             for anchor in self.anchors:
                 if anchor.after:
@@ -99,6 +108,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     blocks: list[HtmlElement] = []  # the open block elements, innermost last
     open_: list[list[Any]] = []  # per open element with children: [element, children left, block?]
     current: Line | None = None  # the line being filled
+    texts: list[str] = []  # its text so far
     anchor: Anchor | None = None  # the link being read, when its text has elements in it
     anchor_owner: HtmlElement | None = None
     block_tags = BLOCK_TAGS
@@ -109,7 +119,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
         is_block = tag in block_tags
         if is_block:
             if current is not None:
-                current.close(lines)
+                current.close(texts, lines)
                 current = None
             blocks.append(element)
         elif tag == "a":
@@ -126,13 +136,13 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                 if children:  # text with elements in it: read on to the link's end
                     anchor, anchor_owner = link, element
                 elif text:  # the common link, text only: read here
-                    current.parts.append(text)
+                    texts.append(text)
                     link.text = _squash(text)
                     current.link_chars += len(text.strip())
                     text = None
         elif tag == "br":
             if current is not None:
-                current.close(lines)
+                current.close(texts, lines)
                 current = None
         elif tag == "img":
             src = element.get("src") or element.get("data-src") or element.get("original")
@@ -140,9 +150,10 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                 if current is None:
                     current = Line(blocks[-1])
                 alt = _squash(element.get("alt") or "")
-                current.images.append((_absolute(src, origin, base_url), alt))
+                current.add_image(_absolute(src, origin, base_url), alt)
         if text and (current is not None or not text.isspace()):
             current = current or Line(blocks[-1])
+            texts.append(text)
             current.add(text, anchor)
         if children:
             open_.append([element, children, is_block])
@@ -150,7 +161,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
         while True:  # the element ends, and so may the elements it closes
             if is_block:
                 if current is not None:
-                    current.close(lines)
+                    current.close(texts, lines)
                     current = None
                 blocks.pop()
                 if not blocks:  # the end of the top element, whose tail is not the page's
@@ -161,6 +172,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
             text = element.tail
             if text and (current is not None or not text.isspace()):
                 current = current or Line(blocks[-1])
+                texts.append(text)
                 current.add(text, anchor)
             if not open_:
                 break
@@ -170,5 +182,5 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                 break
             element, _, is_block = open_.pop()
     if current is not None:
-        current.close(lines)
+        current.close(texts, lines)
     return lines
