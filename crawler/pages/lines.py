@@ -54,12 +54,12 @@ class Line:
         else:
             self.images = [(url, alt)]
 
-    def add(self, text: str, link: Anchor | None) -> None:
+    def add(self, text: str, link_text: list[str] | None) -> None:
         """Bookkeeping for text read into this line (``texts`` of ``page_lines`` holds the
-        text itself): ``link`` is the link the text belongs to, None outside one."""
-        if link is not None:
+        text itself): ``link_text`` collects the text of the link being read, if any."""
+        if link_text is not None:
             self.link_chars += len(text.strip())
-            link.text += text
+            link_text.append(text)
         elif self.anchors:
             self.anchors[-1].after += text
 
@@ -111,6 +111,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     texts: list[str] = []  # its text so far
     anchor: Anchor | None = None  # the link being read, when its text has elements in it
     anchor_owner: HtmlElement | None = None
+    anchor_text: list[str] | None = None  # the text of that link so far
     block_tags = BLOCK_TAGS
     for element in top.iter():
         tag = element.tag
@@ -134,7 +135,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                     current = Line(blocks[-1])
                 current.anchors.append(link)
                 if children:  # text with elements in it: read on to the link's end
-                    anchor, anchor_owner = link, element
+                    anchor, anchor_owner, anchor_text = link, element, []
                 elif text:  # the common link, text only: read here
                     texts.append(text)
                     link.text = _squash(text)
@@ -154,7 +155,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
         if text and (current is not None or not text.isspace()):
             current = current or Line(blocks[-1])
             texts.append(text)
-            current.add(text, anchor)
+            current.add(text, anchor_text)
         if children:
             open_.append([element, children, is_block])
             continue
@@ -167,13 +168,13 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                 if not blocks:  # the end of the top element, whose tail is not the page's
                     break
             elif element is anchor_owner and anchor is not None:
-                anchor.text = _squash(anchor.text)
-                anchor = anchor_owner = None
+                anchor.text = _squash("".join(anchor_text or ()))
+                anchor = anchor_owner = anchor_text = None
             text = element.tail
             if text and (current is not None or not text.isspace()):
                 current = current or Line(blocks[-1])
                 texts.append(text)
-                current.add(text, anchor)
+                current.add(text, anchor_text)
             if not open_:
                 break
             parent = open_[-1]
