@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import html_page, saved_page
+from crawler.pages.document import Document
 from crawler.pages.kinds import PageKind
+from crawler.pages.lines import Line, page_lines
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
 
 SEED = "zlxs-seed-article-body-twice"
@@ -221,3 +223,32 @@ def test_labelled_date_after_the_body_when_the_header_has_none() -> None:
     <p>发布日期：2023年07月28日</p>
     <div class="side"><a href="/a.html">其他新闻的标题内容</a> 2023-08-01</div></body></html>""")
     assert page.article.to_article().published_at == "2023-07-28"
+
+
+def _lines(body: str) -> list[Line]:
+    document = Document.from_bytes("http://a.cn/zjyw/t1.html", f"<html><body>{body}</body></html>".encode())
+    return page_lines(document.root, document.base_url)
+
+
+def test_visual_lines_split_at_blocks_and_breaks_not_at_inline_elements() -> None:
+    lines = _lines("<div>甲<span>乙</span> <b>丙<i>丁</i></b><p>戊</p>己<br>庚<table><tr><td>辛</td>"
+                   "<td>壬</td></tr></table>癸</div>")
+    assert [(line.text, line.block.tag) for line in lines] == [
+        ("甲乙 丙丁", "div"), ("戊", "p"), ("己", "div"), ("庚", "div"), ("辛", "td"),
+        ("壬", "td"), ("癸", "div")]
+
+
+def test_visual_lines_read_links_with_their_text_title_and_what_follows() -> None:
+    line, = _lines('<ul><li><a href="../t2.html" title=" 全 标题 ">短 标题</a> (2023-07-28)'
+                   ' <a href="/zlxs/"><b>质量</b>兴市</a> 栏目</li></ul>')
+    assert line.text == "短 标题 (2023-07-28) 质量兴市 栏目"
+    assert [(a.url, a.text, a.title, a.after) for a in line.anchors] == [
+        ("http://a.cn/t2.html", "短 标题", "全 标题", "(2023-07-28)"),
+        ("http://a.cn/zlxs/", "质量兴市", "", "栏目")]
+    assert line.link_chars == len("短 标题") + len("质量兴市")
+
+
+def test_visual_lines_keep_an_image_line_without_text() -> None:
+    lines = _lines('<p><img src="/i/1.jpg" alt=" 会场 "></p><p>正文。<img src="data:x"></p>')
+    assert [(line.text, list(line.images)) for line in lines] == [
+        ("", [("http://a.cn/i/1.jpg", "会场")]), ("正文。", [])]
