@@ -1,4 +1,5 @@
-"""Downloader components: canonical-URL fingerprints, retries with backoff, replay and record."""
+"""Downloader components: canonical-URL fingerprints, retries with backoff, state skips,
+robots.txt once, safety, replay and record."""
 
 from __future__ import annotations
 
@@ -149,6 +150,36 @@ class StateMiddleware:
             if location:
                 self.state.add_alias(canonical_url(request.url),
                                      canonical_url(urljoin(request.url, location)))
+        return response
+
+
+class RobotsTxtOnceMiddleware:
+    """robots.txt fetched once per host: Scrapy's robots middleware fetches it to obey it, and
+    the spider asks for it again for its ``Sitemap:`` lines; the spider's request gets the
+    response Scrapy's fetch received (each held only until the spider asks, so at most one
+    per host). Off when robots.txt is not obeyed or sitemaps are not read."""
+
+    def __init__(self) -> None:
+        self.fetched: dict[str, Response] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not (settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("PORTAL_SITEMAPS")):
+            raise NotConfigured
+        return cls()
+
+    def process_request(self, request: Request) -> Response | None:
+        if request.meta.get("dont_obey_robotstxt") or not request.url.endswith("/robots.txt"):
+            return None
+        fetched = self.fetched.pop(request.url, None)
+        if fetched is None:
+            return None
+        return fetched.replace(request=request, flags=[*fetched.flags, "reused"])
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+            self.fetched[request.url] = response
         return response
 
 

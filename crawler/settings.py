@@ -32,6 +32,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RecordMiddleware": 951,
     # Only http(s); no loopback or private address unless the crawl starts on one.
     "crawler.middlewares.SafetyMiddleware": 40,
+    # Just below Scrapy's robots middleware (100): the spider's robots.txt request (for its
+    # Sitemap: lines) is answered with the response Scrapy's own fetch got.
+    "crawler.middlewares.RobotsTxtOnceMiddleware": 110,
     # Across runs: written articles and dead pages are not fetched again (needs STATE_URI).
     # Above RedirectMiddleware (600) so that it sees redirects, and 404s, as served.
     "crawler.middlewares.StateMiddleware": 650,

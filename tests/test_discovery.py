@@ -39,6 +39,25 @@ def test_every_source_finds_its_articles_once(tmp_path: Path) -> None:
     assert all(p in urls for p in (*SITEMAP_ONLY, *NEWS_ONLY, *FEED_ONLY))
 
 
+class NoRobotsPortal(DiscoveryPortal):
+    """The same portal without a robots.txt: its sitemap index is at ``/sitemap.xml``."""
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        if path == "/robots.txt":
+            return 404, {"Content-Type": "text/html"}, b"<html>404</html>"
+        return super().respond("/sitemap_index.xml" if path == "/sitemap.xml" else path)
+
+
+def test_without_robots_txt_the_sitemap_is_read_where_it_usually_is(tmp_path: Path) -> None:
+    with NoRobotsPortal() as portal:
+        crawl = run_crawl(tmp_path, portal.origin + "/")
+        hits = dict(portal.hits)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    urls = [r["url"].removeprefix(portal.origin) for r in crawl.records]
+    assert sorted(urls) == sorted(ARTICLES)  # the sitemap-only ones too
+    assert hits["/robots.txt"] == 1 and hits["/sitemap.xml"] == 1
+
+
 def test_a_date_window_bounds_records_and_requests(tmp_path: Path) -> None:
     with DiscoveryPortal() as portal:
         crawl = run_crawl(tmp_path, portal.origin + "/",

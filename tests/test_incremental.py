@@ -64,9 +64,9 @@ def test_second_run_fetches_and_writes_only_new_articles(tmp_path: Path) -> None
     article_hits = {path: n for path, n in hits.items() if "/t2023" in path}
     assert sorted(portal.origin + p for p in article_hits) == sorted(new)
     assert set(article_hits.values()) == {1}
-    # robots (Scrapy's and the spider's), home, /sitemap.xml, and per channel page 1 (new
-    # articles) and page 2 (all known: stop). /rss.xml and /feed were 404: not asked again.
-    assert sum(hits.values()) == 4 + 2 * len(CHANNELS) + len(new), hits
+    # robots.txt (once), home, /sitemap.xml, and per channel page 1 (new articles) and page 2
+    # (all known: stop). /rss.xml and /feed were 404: not asked again.
+    assert sum(hits.values()) == 3 + 2 * len(CHANNELS) + len(new), hits
     summary = summaries(tmp_path)[-1]
     assert summary["records"]["new"] == len(new) and summary["exit_code"] == 0
     assert summary["discovery"]["list/articles"] + summary["discovery"].get("link/articles", 0) \

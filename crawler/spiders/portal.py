@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from crawler.items import Article
 
 logger = logging.getLogger(__name__)
+# A robots.txt answered with one of these is no robots.txt: sitemaps are looked for anyway.
+NO_ROBOTS_TXT = [401, 403, 404, 410]
 
 
 class Priority(IntEnum):
@@ -108,7 +110,8 @@ class PortalSpider(Spider):
         for origin in dict.fromkeys(_origin(url) for url in self.start_urls):
             if self.settings.getbool("PORTAL_SITEMAPS"):
                 yield Request(origin + "/robots.txt", callback=self.parse_robots,
-                              priority=Priority.LIST, meta={"state_exempt": True})
+                              priority=Priority.LIST, meta={
+                                  "state_exempt": True, "handle_httpstatus_list": NO_ROBOTS_TXT})
             if self.settings.getbool("PORTAL_FEEDS"):
                 for path in WELL_KNOWN_FEEDS:
                     yield Request(origin + path, callback=self.parse_feed, priority=Priority.LIST,
@@ -117,9 +120,9 @@ class PortalSpider(Spider):
     # --- sitemaps and feeds ----------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        """The robots.txt ``Sitemap:`` lines, else ``/sitemap.xml``."""
-        sitemaps = robots_sitemaps(response.body, response.url) or [
-            _origin(response.url) + "/sitemap.xml"]
+        """The robots.txt ``Sitemap:`` lines, else (none, or no robots.txt) ``/sitemap.xml``."""
+        listed = robots_sitemaps(response.body, response.url) if response.status == 200 else []
+        sitemaps = listed or [_origin(response.url) + "/sitemap.xml"]
         for url in sitemaps:
             if self._allowed(url) or (is_binary(url) and self._allowed_host(url)):
                 yield self._sitemap_request(url)
