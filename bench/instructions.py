@@ -3,16 +3,18 @@
     python -m bench.instructions [--pages 30] [--stages]
 
 Each extractor runs over the same synthetic article pages in a child process under
-``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is the one
-``map()`` of the child (``--toggle-collect=map_next``), after a warm-up pass over as many other
-pages of the same site (pages met for the first time, as in a crawl). The counts are
-the same from run to run whatever else the machine is doing; timings on a shared machine are
-not. Needs valgrind (Debian package ``valgrind``); without it nothing is counted.
+``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass runs inside
+the child's one call of ``operator.countOf`` (``--toggle-collect=_operator_countOf``, a function
+nothing else calls: ``map()``, say, also runs while modules are imported), after a warm-up pass
+over as many other pages of the same site (pages met for the first time, as in a crawl). The
+counts are the same from run to run whatever else the machine is doing; timings on a shared
+machine are not. Needs valgrind (Debian package ``valgrind``); without it nothing is counted.
 """
 
 from __future__ import annotations
 
 import argparse
+import operator
 import os
 import re
 import shutil
@@ -86,7 +88,7 @@ def count(name: str, pages: int) -> float | None:
     """Million instructions per page for extractor ``name``; None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
-    command = ["valgrind", "--tool=callgrind", "--toggle-collect=map_next",
+    command = ["valgrind", "--tool=callgrind", "--toggle-collect=_operator_countOf",
                "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.instructions",
                "--child", name, "--pages", str(pages)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         function, inputs = {**workloads(2 * args.pages), **stages(2 * args.pages)}[args.child]
         for item in inputs[:args.pages]:  # warm-up on other pages of the site: imports and
             function(item)  # first-call costs stay out of the count, caches are as in a crawl
-        list(map(function, inputs[args.pages:]))  # the measured pass: the only map() here
+        operator.countOf(map(function, inputs[args.pages:]), None)  # the measured pass
         return 0
     found = counts(args.pages, cut=args.stages)
     if not found:
