@@ -6,6 +6,7 @@ import pytest
 
 from conftest import html_page, saved_page
 from crawler.pages.document import Document
+from crawler.pages.generic import line_points
 from crawler.pages.kinds import PageKind
 from crawler.pages.lines import Line, page_lines
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
@@ -252,3 +253,13 @@ def test_visual_lines_keep_an_image_line_without_text() -> None:
     lines = _lines('<p><img src="/i/1.jpg" alt=" 会场 "></p><p>正文。<img src="data:x"></p>')
     assert [(line.text, list(line.images)) for line in lines] == [
         ("", [("http://a.cn/i/1.jpg", "会场")]), ("正文。", [])]
+
+
+@pytest.mark.parametrize("marks", [0, 1, 9, 10, 11, 25])
+def test_body_points_count_punctuation_marks_up_to_ten(marks: int) -> None:
+    # Marks of every kind, at the start, between words and at the end of the line.
+    kinds = "，。；：！？、“”‘’《》"
+    text = "".join(kinds[i % len(kinds)] + "质量监督" for i in range(marks)) + "抽查结果公布"
+    line, = _lines(f"<p>{text}</p>")
+    unpunctuated, = _lines(f"<p>{'质' * len(text)}</p>")
+    assert line_points(line) - line_points(unpunctuated) == pytest.approx(min(marks, 10))

@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from crawler.pages.markers import (
@@ -21,6 +20,7 @@ from crawler.pages.markers import (
     LABEL_RE,
     PUNCT_RE,
     SOURCE_LABELS,
+    TEN_PUNCT_RE,
     VALUE_END_RE,
     label_of,
 )
@@ -46,7 +46,7 @@ def line_points(line: Line) -> float:
     if own < MIN_BODY_LINE or line.link_chars / max(len(line.text), 1) > 0.35:
         return 0.0
     weight = 0.3 if line.block.tag in ("li", "dd", "dt") else 1.0
-    punctuation = sum(1 for _ in islice(PUNCT_RE.finditer(line.text), 10))  # no more scanning
+    punctuation = 10 if TEN_PUNCT_RE.match(line.text) else len(PUNCT_RE.findall(line.text))
     return weight * (1.0 + punctuation + min(own / 60, 5))
 
 
