@@ -8,7 +8,7 @@ import signal
 import time
 from pathlib import Path
 
-from conftest import run_crawl
+from conftest import Crawl, run_crawl
 from discovery_portal import (
     ARTICLES,
     FEED_ONLY,
@@ -25,12 +25,17 @@ def stats(log: str, key: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def test_every_source_finds_its_articles_once(tmp_path: Path) -> None:
-    with DiscoveryPortal() as portal:
+def crawl_of(portal: DiscoveryPortal, tmp_path: Path) -> tuple[Crawl, list[str], dict[str, int]]:
+    """A whole crawl of ``portal``: the run, the paths of its records, the requests per path."""
+    with portal:
         crawl = run_crawl(tmp_path, portal.origin + "/")
         hits = dict(portal.hits)
     assert crawl.returncode == 0, crawl.log[-3000:]
-    urls = [r["url"].removeprefix(portal.origin) for r in crawl.records]
+    return crawl, [r["url"].removeprefix(portal.origin) for r in crawl.records], hits
+
+
+def test_every_source_finds_its_articles_once(tmp_path: Path) -> None:
+    crawl, urls, hits = crawl_of(DiscoveryPortal(), tmp_path)
     assert sorted(urls) == sorted(ARTICLES)  # each once, whichever sources list it
     for source in ("list", "sitemap", "feed"):
         assert stats(crawl.log, f"discovery/{source}/articles") > 0, source
@@ -49,11 +54,7 @@ class NoRobotsPortal(DiscoveryPortal):
 
 
 def test_without_robots_txt_the_sitemap_is_read_where_it_usually_is(tmp_path: Path) -> None:
-    with NoRobotsPortal() as portal:
-        crawl = run_crawl(tmp_path, portal.origin + "/")
-        hits = dict(portal.hits)
-    assert crawl.returncode == 0, crawl.log[-3000:]
-    urls = [r["url"].removeprefix(portal.origin) for r in crawl.records]
+    _, urls, hits = crawl_of(NoRobotsPortal(), tmp_path)
     assert sorted(urls) == sorted(ARTICLES)  # the sitemap-only ones too
     assert hits["/robots.txt"] == 1 and hits["/sitemap.xml"] == 1
 
