@@ -157,7 +157,8 @@ class RobotsTxtOnceMiddleware:
     """robots.txt fetched once per host: Scrapy's robots middleware fetches it to obey it, and
     the spider asks for it again for its ``Sitemap:`` lines; the spider's request gets the
     response Scrapy's fetch received (each held only until the spider asks, so at most one
-    per host). Off when robots.txt is not obeyed or sitemaps are not read."""
+    per host). A robots.txt that redirects (http to https, another path) is held under every
+    URL of its redirect chain. Off when robots.txt is not obeyed or sitemaps are not read."""
 
     def __init__(self) -> None:
         self.fetched: dict[str, Response] = {}
@@ -175,11 +176,13 @@ class RobotsTxtOnceMiddleware:
         fetched = self.fetched.pop(request.url, None)
         if fetched is None:
             return None
+        self.fetched = {url: held for url, held in self.fetched.items() if held is not fetched}
         return fetched.replace(request=request, flags=[*fetched.flags, "reused"])
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
-            self.fetched[request.url] = response
+        urls = [*request.meta.get("redirect_urls", ()), request.url]
+        if request.meta.get("dont_obey_robotstxt") and urls[0].endswith("/robots.txt"):
+            self.fetched.update(dict.fromkeys(urls, response))
         return response
 
 

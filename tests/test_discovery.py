@@ -59,6 +59,21 @@ def test_without_robots_txt_the_sitemap_is_read_where_it_usually_is(tmp_path: Pa
     assert hits["/robots.txt"] == 1 and hits["/sitemap.xml"] == 1
 
 
+class MovedRobotsPortal(DiscoveryPortal):
+    """The same portal with its robots.txt moved: ``/robots.txt`` redirects to it."""
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        if path == "/robots.txt":
+            return 301, {"Location": "/static/robots.txt"}, b""
+        return super().respond("/robots.txt" if path == "/static/robots.txt" else path)
+
+
+def test_a_redirected_robots_txt_is_fetched_once(tmp_path: Path) -> None:
+    _, urls, hits = crawl_of(MovedRobotsPortal(), tmp_path)
+    assert sorted(urls) == sorted(ARTICLES)  # its Sitemap: lines were read
+    assert hits["/robots.txt"] == 1 and hits["/static/robots.txt"] == 1
+
+
 def test_a_date_window_bounds_records_and_requests(tmp_path: Path) -> None:
     with DiscoveryPortal() as portal:
         crawl = run_crawl(tmp_path, portal.origin + "/",
