@@ -180,9 +180,10 @@ class RobotsTxtOnceMiddleware:
         return fetched.replace(request=request, flags=[*fetched.flags, "reused"])
 
     def process_response(self, request: Request, response: Response) -> Response:
-        urls = [*request.meta.get("redirect_urls", ()), request.url]
-        if request.meta.get("dont_obey_robotstxt") and urls[0].endswith("/robots.txt"):
-            self.fetched.update(dict.fromkeys(urls, response))
+        if request.meta.get("dont_obey_robotstxt"):  # Scrapy's own robots.txt fetch
+            urls = [*request.meta.get("redirect_urls", ()), request.url]
+            if urls[0].endswith("/robots.txt"):
+                self.fetched.update(dict.fromkeys(urls, response))
         return response
 
 
