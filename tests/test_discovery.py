@@ -8,6 +8,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import Crawl, run_crawl
 from discovery_portal import (
     ARTICLES,
@@ -53,12 +55,6 @@ class NoRobotsPortal(DiscoveryPortal):
         return super().respond("/sitemap_index.xml" if path == "/sitemap.xml" else path)
 
 
-def test_without_robots_txt_the_sitemap_is_read_where_it_usually_is(tmp_path: Path) -> None:
-    _, urls, hits = crawl_of(NoRobotsPortal(), tmp_path)
-    assert sorted(urls) == sorted(ARTICLES)  # the sitemap-only ones too
-    assert hits["/robots.txt"] == 1 and hits["/sitemap.xml"] == 1
-
-
 class MovedRobotsPortal(DiscoveryPortal):
     """The same portal with its robots.txt moved: ``/robots.txt`` redirects to it."""
 
@@ -68,10 +64,15 @@ class MovedRobotsPortal(DiscoveryPortal):
         return super().respond("/robots.txt" if path == "/static/robots.txt" else path)
 
 
-def test_a_redirected_robots_txt_is_fetched_once(tmp_path: Path) -> None:
-    _, urls, hits = crawl_of(MovedRobotsPortal(), tmp_path)
-    assert sorted(urls) == sorted(ARTICLES)  # its Sitemap: lines were read
-    assert hits["/robots.txt"] == 1 and hits["/static/robots.txt"] == 1
+@pytest.mark.parametrize(("portal", "fetched_once"), [
+    (NoRobotsPortal, ("/robots.txt", "/sitemap.xml")),
+    (MovedRobotsPortal, ("/robots.txt", "/static/robots.txt")),
+], ids=["no-robots-txt-sitemap-where-it-usually-is", "redirected-robots-txt-fetched-once"])
+def test_the_sitemaps_are_read_whatever_robots_txt_does(
+        tmp_path: Path, portal: type[DiscoveryPortal], fetched_once: tuple[str, ...]) -> None:
+    _, urls, hits = crawl_of(portal(), tmp_path)
+    assert sorted(urls) == sorted(ARTICLES)  # the sitemap-only ones too
+    assert [hits[path] for path in fetched_once] == [1] * len(fetched_once)
 
 
 def test_a_date_window_bounds_records_and_requests(tmp_path: Path) -> None:
