@@ -33,8 +33,8 @@ def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     """Name -> (function, inputs): one call per article page, the same pages for all.
     This project goes from bytes to a cleaned record (decoding, extraction, pipelines);
     trafilatura and GNE, when installed, from the decoded text to their output."""
+    from bench.extraction import OTHERS
     from bench.extraction import Page as LabelledPage
-    from bench.extraction import _gne, _trafilatura
     from bench.synthetic import SyntheticPortal
     from crawler.extract import PIPELINES
     from crawler.pages.article import ArticlePage
@@ -54,7 +54,7 @@ def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
 
     found: dict[str, tuple[Callable[[Any], Any], list[Any]]] = {"this project": (ours, saved)}
     texts = [LabelledPage(url, body, decode_html(body)[0], "", None) for url, body, _ in saved]
-    for name, factory in (("trafilatura 2.3.1", _trafilatura), ("GNE 0.4.3", _gne)):
+    for name, factory in OTHERS:
         try:
             found[name] = (factory(), texts)
         except ImportError:
