@@ -227,8 +227,9 @@ def content_hash(item: Any) -> str:
 
 
 class StatePipeline(_StatsPipeline):
-    """Across runs: a record already written with the same content is dropped; one whose
-    content changed (re-fetched within ``RECHECK_DAYS``) is written with ``update: true``.
+    """Across runs: a record already written with the same content is dropped, and so is a
+    copy of a written article under a new URL (its URL becomes an alias); one whose content
+    changed (re-fetched within ``RECHECK_DAYS``) is written with ``update: true``.
     Written records become known only when the run's output file is in place
     (``StateExtension``). Off without ``STATE_URI``."""
 
@@ -253,6 +254,11 @@ class StatePipeline(_StatsPipeline):
         if known is not None and known.content_hash == digest:
             self.inc("state/unchanged")
             raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
+        if known is None and (written := self.state.written_copy(digest)):
+            # Moved to another channel, republished under a new URL: the article is written.
+            self.state.add_alias(adapter["url"], written)
+            self.inc("state/copy_of_written")
+            raise DropItem(f"a copy of {written}: {adapter['url']}", log_level="DEBUG")
         adapter["update"] = known is not None
         self.inc("records/updated" if known else "records/new")
         # The last pipeline: records leave in order, so this one goes to file n // size + 1.

@@ -49,6 +49,10 @@ class RedisState:
         data = json.loads(raw)
         return Known(data["hash"], data["published_at"])
 
+    def written_copy(self, content_hash: str) -> str | None:
+        url = self.server.hget(KEY + "contents", content_hash)
+        return url.decode() if isinstance(url, bytes) else url
+
     def skip_until(self, url: str) -> float | None:
         raw = self.server.hget(KEY + "pages", canonical_url(url))
         if raw is None:
@@ -88,9 +92,11 @@ class RedisState:
 
     def commit_batch(self, batch: str) -> int:
         pending = dict(self.server.hgetall(KEY + "pending:" + batch))
+        contents = {json.loads(record)["hash"]: url for url, record in pending.items()}
         with self.server.pipeline(transaction=True) as multi:
             if pending:
                 multi.hset(KEY + "articles", mapping=pending)  # type: ignore[arg-type]
+                multi.hset(KEY + "contents", mapping=contents)
             multi.delete(KEY + "pending:" + batch)
             multi.hdel(KEY + "batches", batch)
             multi.execute()

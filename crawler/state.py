@@ -32,6 +32,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     url TEXT PRIMARY KEY, content_hash TEXT NOT NULL, published_at TEXT,
     first_written TEXT NOT NULL, last_written TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_by_content ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS aliases (url TEXT PRIMARY KEY, article_url TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, kind TEXT NOT NULL, attempts INTEGER NOT NULL,
@@ -93,6 +94,13 @@ class CrawlState:
             "SELECT content_hash, published_at FROM articles WHERE url = ?1 OR url = "
             "(SELECT article_url FROM aliases WHERE url = ?1)", (url,)).fetchone()
         return Known(row[0], row[1]) if row else None
+
+    def written_copy(self, content_hash: str) -> str | None:
+        """The URL of a written article with this content (``content_hash``), None if none:
+        the same article published again under another URL."""
+        row = self.db.execute("SELECT url FROM articles WHERE content_hash = ? LIMIT 1",
+                              (content_hash,)).fetchone()
+        return row[0] if row else None
 
     def skip_until(self, url: str) -> float | None:
         """When a dead, deleted or uninteresting page is worth fetching again (epoch s)."""

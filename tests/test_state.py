@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
 
+from crawler.items import Article
+from crawler.pipelines import StatePipeline
 from crawler.state import CrawlState, StateError, open_state
 
 URL = "http://www.a.gov.cn/xw/t20230728_1.html"
+
+
+@pytest.fixture
+def stats() -> MemoryStatsCollector:
+    return MemoryStatsCollector(get_crawler())
 
 
 def test_article_is_known_only_after_its_batch_is_settled(tmp_path: Path) -> None:
@@ -79,3 +91,32 @@ def test_unusable_state_is_an_error_not_a_fresh_start(tmp_path: Path) -> None:
         port = probe.getsockname()[1]
     with pytest.raises(StateError, match="Redis"):
         open_state(f"redis://127.0.0.1:{port}/0")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def any_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """Each state backend: SQLite, and Redis on a redis-server of the test's own."""
+    if request.param == "sqlite":
+        state = open_state(str(tmp_path / "s.sqlite3"))
+    else:
+        state = open_state(request.getfixturevalue("redis_url"))
+    yield state
+    state.close()
+
+
+def test_an_article_written_before_is_not_written_again_under_a_new_url(
+        any_state: Any, stats: MemoryStatsCollector) -> None:
+    body = {"title": "质检总局通报", "published_at_raw": "2023年7月28日",
+            "paragraphs": ["正文第一段。", "正文第二段。"]}
+    first_run = StatePipeline(any_state, stats)
+    first_run.process_item(Article(url=URL, **body))  # type: ignore[arg-type]
+    any_state.settle(any_state.batch_name(1))  # its file in place: written
+    moved = "http://www.a.gov.cn/zt/t20230728_1.html"  # the same article in another channel
+    next_run = StatePipeline(any_state, stats)
+    with pytest.raises(DropItem, match="a copy of"):
+        next_run.process_item(Article(url=moved, **body))  # type: ignore[arg-type]
+    assert stats.get_value("state/copy_of_written") == 1
+    assert any_state.known(moved) is not None  # the new URL now leads to the written article
+    edited = {**body, "paragraphs": ["正文第一段（更正）。", "正文第二段。"]}
+    other = "http://www.a.gov.cn/zt/t20230728_2.html"
+    assert next_run.process_item(Article(url=other, **edited)).update is False  # type: ignore[arg-type]
