@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 import redis
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
 
 from crawler.pages.kinds import Page
 
@@ -83,6 +85,12 @@ def html_page(html: str, url: str = "http://www.example.gov.cn/xw/t20230728_1.ht
 
 
 REDIS_PASSWORD = "s3cret-pw-not-for-logs"
+
+
+@pytest.fixture
+def stats() -> MemoryStatsCollector:
+    """A stats collector to read what a component counted."""
+    return MemoryStatsCollector(get_crawler())
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
-from scrapy.utils.test import get_crawler
 
 from crawler.items import Article
 from crawler.pipelines import (
@@ -14,11 +13,6 @@ from crawler.pipelines import (
     UniqueArticlePipeline,
     ValidationPipeline,
 )
-
-
-@pytest.fixture
-def stats() -> MemoryStatsCollector:
-    return MemoryStatsCollector(get_crawler())
 
 
 def test_paragraph_dedup_keeps_first_occurrence_and_order(stats: MemoryStatsCollector) -> None:

@@ -12,18 +12,12 @@ from typing import Any
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
-from scrapy.utils.test import get_crawler
 
 from crawler.items import Article
 from crawler.pipelines import StatePipeline
 from crawler.state import CrawlState, StateError, open_state
 
 URL = "http://www.a.gov.cn/xw/t20230728_1.html"
-
-
-@pytest.fixture
-def stats() -> MemoryStatsCollector:
-    return MemoryStatsCollector(get_crawler())
 
 
 def test_article_is_known_only_after_its_batch_is_settled(tmp_path: Path) -> None:
