@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from scrapy.statscollectors import MemoryStatsCollector
 
 from conftest import FAST, ROOT, SCHEMA
 from hostile_server import GOOD, LATER, HostileServer
@@ -116,15 +117,13 @@ def test_memory_stays_bounded(hostile_run: tuple) -> None:
     assert peak < 700 * 1024 * 1024
 
 
-def test_internal_addresses_on_a_public_site_are_not_requested(tmp_path: Path) -> None:
+def test_internal_addresses_on_a_public_site_are_not_requested(
+        tmp_path: Path, stats: MemoryStatsCollector) -> None:
     from scrapy.exceptions import IgnoreRequest
     from scrapy.http import Request
-    from scrapy.statscollectors import MemoryStatsCollector
-    from scrapy.utils.test import get_crawler
 
     from crawler.middlewares import SafetyMiddleware
 
-    stats = MemoryStatsCollector(get_crawler())
     public = SafetyMiddleware(stats, ["https://www.example.gov.cn/"])
     for url in ("http://127.0.0.1:6379/", "http://10.0.0.8/admin", "http://[::1]/",
                 "http://localhost/x", "file:///etc/passwd", "ftp://a.cn/f"):
