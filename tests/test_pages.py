@@ -249,6 +249,27 @@ def test_visual_lines_read_links_with_their_text_title_and_what_follows() -> Non
     assert line.link_chars == len("短 标题") + len("质量兴市")
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "utf-16"])
+def test_nul_characters_are_dropped_and_zero_width_spaces_split_words(codec: str) -> None:
+    body = "<html><body><p>质量\x00兴市\u200b工作</p></body></html>".encode(codec)
+    document = Document.from_bytes("http://a.cn/zjyw/t1.html", body)
+    assert [line.text for line in page_lines(document.root, document.base_url)] == ["质量兴市 工作"]
+
+
+def test_a_block_of_one_link_reads_like_the_same_link_among_other_elements() -> None:
+    # <li><a>text</a></li> has a short way through the walk; an empty <i> takes the long one.
+    link = '<a href="t2.html" title=" 全  标题 "> 短  标题 </a>'
+    short = _lines(f"<ul><li> {link} </li><li><a href='/x'> </a></li></ul>")
+    long = _lines(f"<ul><li> {link} <i></i></li><li><a href='/x'> </a><i></i></li></ul>")
+    assert [(line.text, line.block.tag, line.link_chars,
+             [(a.url, a.text, a.title, a.after) for a in line.anchors]) for line in short] == [
+        ("短 标题", "li", len("短  标题"), [("http://a.cn/zjyw/t2.html", "短 标题", "全 标题", "")])]
+    assert [(line.text, line.link_chars, [(a.url, a.text, a.title, a.after) for a in line.anchors])
+            for line in long] == [(line.text, line.link_chars,
+                                   [(a.url, a.text, a.title, a.after) for a in line.anchors])
+                                  for line in short]
+
+
 def test_visual_lines_keep_an_image_line_without_text() -> None:
     lines = _lines('<p><img src="/i/1.jpg" alt=" 会场 "></p><p>正文。<img src="data:x"></p>')
     assert [(line.text, list(line.images)) for line in lines] == [

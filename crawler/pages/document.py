@@ -18,6 +18,7 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936"
               "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs",
               "iso-8859-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
 _SNIFF_ORDER = ("utf-8", "gb18030", "big5hkscs")
+_ASCII_COMPATIBLE = frozenset({"utf-8", "gb18030", "big5hkscs", "cp1252"})
 # Pages wrapped in a CleanEval-style container: <text id="URL" title="..." encoding="gb2312">.
 _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
@@ -96,7 +97,7 @@ class Document:
     """One fetched page: its URL, decoded text and parsed tree (built once, lazily)."""
 
     url: str
-    text: str
+    text: str  #: decoded; by ``from_bytes``, without NULs and with zero-width spaces as spaces
     encoding: str = "utf-8"
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -104,16 +105,20 @@ class Document:
     def from_bytes(cls, url: str, body: bytes, headers: dict[str, str] | None = None) -> Document:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
         text, encoding = decode_html(body, headers.get("content-type"))
+        # NULs: lxml refuses them. A search of the bytes for one is many times faster than a
+        # search of the text, and in these codecs only a NUL byte decodes to a NUL.
+        if (encoding not in _ASCII_COMPATIBLE or b"\x00" in body) and "\x00" in text:
+            text = text.replace("\x00", "")
+        for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then
+            if char in text:
+                text = text.replace(char, " ")
         return cls(url=url, text=text, encoding=encoding, headers=headers)
 
     @cached_property
     def raw_root(self) -> etree._Element:
         """The whole tree, scripts included (pagers are drawn by scripts). Plain lxml
         elements: the ``lxml.html`` element classes cost a lookup per node visited."""
-        text = _XML_DECLARATION_RE.sub("", self.text.replace("\x00", ""), count=1)
-        for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then
-            if char in text:
-                text = text.replace(char, " ")
+        text = _XML_DECLARATION_RE.sub("", self.text, count=1)
         root = _parse(text)
         if root is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
             # The parser drops what lies deeper than a few hundred levels: flatten runs of

@@ -113,7 +113,10 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     anchor_owner: HtmlElement | None = None
     anchor_text: list[str] | None = None  # the text of that link so far
     block_tags = BLOCK_TAGS
+    skip: HtmlElement | None = None  # a link already read with the block that holds it
     for element in top.iter():
+        if element is skip:
+            continue
         tag = element.tag
         children = len(element)
         text = element.text
@@ -123,6 +126,26 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                 current.close(texts, lines)
                 current = None
             blocks.append(element)
+            if children == 1 and anchor is None and (text is None or text.isspace()):
+                # The commonest line of a page, <li><a href="...">text</a></li>: read the
+                # link here and end the block now, without visiting the link on its own.
+                link_element = element[0]
+                link_text = link_element.text
+                if link_element.tag == "a" and link_text and not len(link_element) \
+                        and (link_element.tail is None or link_element.tail.isspace()) \
+                        and (href := link_element.get("href")) is not None:
+                    title = link_element.get("title")
+                    url = absolute.get(href)
+                    if url is None:
+                        url = absolute[href] = _absolute(href, origin, base_url)
+                    line = Line(element)
+                    line.text = _squash(link_text)
+                    if line.text:
+                        line.anchors.append(Anchor(url, line.text,
+                                                   _squash(title) if title else ""))
+                        line.link_chars = len(link_text.strip())
+                        lines.append(line)
+                    skip, children, text = link_element, 0, None
         elif tag == "a":
             href = element.get("href")
             if href is not None and anchor is None:
