@@ -39,9 +39,9 @@ def urls(path: Path) -> list[str]:
 
 def test_two_workers_share_a_crawl_then_fetch_only_new_articles(
         tmp_path: Path, redis_url: str) -> None:
-    # Long enough (about 10 s) that the joining worker, which looks at an empty shared queue
+    # Long enough (about 15 s) that the joining worker, which looks at an empty shared queue
     # on Scrapy's 5-second engine heartbeat, finds work too.
-    with GrowingPortal(per_channel=40, delay=0.2) as portal:
+    with GrowingPortal(per_channel=40, delay=0.3) as portal:
         run_workers(tmp_path, ["a1", "b1"], portal.origin + "/", redis_url)
         first = urls(tmp_path / "a1.jsonl") + urls(tmp_path / "b1.jsonl")
         assert sorted(first) == sorted(portal.articles())  # every article exactly once
@@ -61,7 +61,7 @@ def test_two_workers_share_a_crawl_then_fetch_only_new_articles(
 
 
 def test_a_killed_worker_loses_nothing_for_good(tmp_path: Path, redis_url: str) -> None:
-    with GrowingPortal(per_channel=40, delay=0.2) as portal:
+    with GrowingPortal(per_channel=40, delay=0.3) as portal:
         workers = {name: worker(tmp_path, name, portal.origin + "/", redis_url)
                    for name in ("w1", "w2")}
         victim = None
