@@ -44,6 +44,9 @@ DUPEFILTER_KEY = f"{PREFIX}:dupefilter"
 EMITTED_KEY = f"{PREFIX}:emitted"
 WORKER_KEY = f"{PREFIX}:worker:"
 LOCK_KEY = f"{PREFIX}:lock"
+#: Exists while some worker has fetched a page within ``CLUSTER_IDLE_SECONDS``: its pages may
+#: still put work on the queue.
+FETCHING_KEY = f"{PREFIX}:fetching"
 
 
 def redact(url: str) -> tuple[str, str | None]:
@@ -202,7 +205,9 @@ class ClusterWorker:
     On start it takes a short Redis lock: when no other worker is alive it starts a new run
     (clears the previous run's queue, duplicate filter and written-records set) and seeds the
     start URLs; otherwise it joins the run. It renews its presence while it works, and closes
-    once the shared queue has stayed empty for ``CLUSTER_IDLE_SECONDS``.
+    once the shared queue has stayed empty and no worker has fetched a page for
+    ``CLUSTER_IDLE_SECONDS``: a worker that joins while the first one is still reading the
+    start pages waits for the work they bring.
     """
 
     def __init__(self, server: redis.Redis, idle_seconds: float, presence_ttl: float) -> None:
@@ -225,7 +230,7 @@ class ClusterWorker:
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(worker.heartbeat, signal=signals.response_received)
+        crawler.signals.connect(worker.fetched, signal=signals.response_received)
         return worker
 
     def spider_opened(self, spider: Spider) -> None:
@@ -236,6 +241,7 @@ class ClusterWorker:
             new_run = not others
             if new_run:
                 self.server.delete(QUEUE_KEY, DUPEFILTER_KEY, EMITTED_KEY)
+                self.fetched()  # the start URLs are on their way
             self.renew()
         spider.seed = new_run  # type: ignore[attr-defined]
         logger.info("Cluster: %s the run (%d other workers alive)",
@@ -249,6 +255,10 @@ class ClusterWorker:
         if time.monotonic() - self.last_beat >= self.presence_ttl / 3:
             self.renew()
 
+    def fetched(self) -> None:
+        self.server.set(FETCHING_KEY, self.me, px=max(1, int(self.idle_seconds * 1000)))
+        self.heartbeat()
+
     def spider_idle(self) -> None:
         """Keep the worker while the shared queue may still get work from the others."""
         self.heartbeat()
@@ -257,9 +267,10 @@ class ClusterWorker:
             raise DontCloseSpider
         now = time.monotonic()
         self.empty_since = self.empty_since or now
-        if now - self.empty_since < self.idle_seconds:
+        if now - self.empty_since < self.idle_seconds or self.server.exists(FETCHING_KEY):
             raise DontCloseSpider
-        logger.info("Cluster: the shared queue has been empty for %.0f s; closing",
+        logger.info("Cluster: the shared queue has been empty for %.0f s and no worker is "
+                    "fetching; closing",
                     now - self.empty_since)
 
     def spider_closed(self) -> None:

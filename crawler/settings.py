@@ -97,7 +97,7 @@ STATE_DROPPED_RECHECK_HOURS = 24  # a page whose record was dropped (no title or
 
 # --- Several machines, one crawl (see README, "Running a cluster") --------------------------
 REDIS_URL = ""  # redis://[:password@]host:port/db shares queue, duplicate filter and state
-CLUSTER_IDLE_SECONDS = 30  # a worker exits once the shared queue has been empty this long
+CLUSTER_IDLE_SECONDS = 30  # a worker exits once the queue is empty and no worker fetched, this long
 CLUSTER_PRESENCE_SECONDS = 30  # a killed worker counts as gone this long after its last sign
 
 # --- Replay and record (see README) --------------------------------------------------------

@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from scrapy.exceptions import DontCloseSpider
+
 from conftest import FAST, REDIS_PASSWORD, ROOT
+from crawler import cluster
 from growing_portal import GrowingPortal
 
 
@@ -84,3 +88,20 @@ def test_a_killed_worker_loses_nothing_for_good(tmp_path: Path, redis_url: str) 
         run_workers(tmp_path, ["rerun"], portal.origin + "/", redis_url)
         written = urls(tmp_path / f"{survivor}.jsonl") + urls(tmp_path / "rerun.jsonl")
         assert sorted(written) == sorted(portal.articles())  # every article, exactly once
+
+
+def test_an_idle_worker_stays_while_another_still_fetches(redis_url: str) -> None:
+    # The first worker may still be reading the start pages when a joining one finds the
+    # queue empty: their links are not queued yet.
+    server = cluster.client(redis_url)
+    idle, busy = (cluster.ClusterWorker(server, idle_seconds=1, presence_ttl=30)
+                  for _ in range(2))
+    busy.me += ":busy"
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle()  # the queue is empty from now on
+    time.sleep(1.1)
+    busy.fetched()
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle()  # empty for longer than CLUSTER_IDLE_SECONDS, but a page came in
+    time.sleep(1.1)
+    idle.spider_idle()  # nothing fetched for CLUSTER_IDLE_SECONDS: the worker may close
