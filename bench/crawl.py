@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bench.instructions import counts
+from bench.interpreters import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
@@ -97,27 +98,33 @@ def bare_crawl(site: Site) -> Run:
     return measured(command, site, None)
 
 
-def extraction_rates(pages: int, rounds: int = 7) -> dict[str, tuple[float, float]]:
-    """Name -> (article pages per second on one core, time per page relative to this project)
-    for this project (bytes to cleaned record) and, when installed, trafilatura and GNE
-    (decoded text to text), on the same pages. Each round times one pass of each extractor
-    over ``pages`` pages no round has seen before (caches help only as much as in a crawl);
-    the rate is the best round's (CPU time), the ratio the median of the rounds' ratios, so
-    that a burst of load on a shared machine lands on neither."""
+class Rate(NamedTuple):
+    best: float  #: article pages per second, CPU time of the best round
+    median: float  #: the same, of the median round
+    ratio: float  #: time per page relative to this project, the median of the rounds' ratios
+
+
+def extraction_rates(pages: int, rounds: int = 25) -> dict[str, Rate]:
+    """Rates for this project (bytes to cleaned record) and, when installed, trafilatura and
+    GNE (decoded text to text), on the same pages. Each round times one pass of each
+    extractor over ``pages`` pages no round has seen before (caches help only as much as in
+    a crawl), the order reversed every other round. Many short rounds: on a shared machine,
+    load from elsewhere comes in bursts of seconds, and the best round is the one it missed."""
     from bench.instructions import workloads
 
     found = workloads(pages * (rounds + 1))  # one site, a slice of its pages per round
     times: dict[str, list[float]] = {name: [] for name in found}
     for round_ in range(rounds + 1):  # the first round warms up
-        for name, (function, inputs) in found.items():
+        for name in list(found) if round_ % 2 else reversed(found):
+            function, inputs = found[name]
             start = time.process_time()
             list(map(function, inputs[round_ * pages:(round_ + 1) * pages]))
             if round_:
                 times[name].append(time.process_time() - start)
     ours = times["this project"]
-    return {name: (pages / min(spent),
-                   statistics.median(theirs / mine for theirs, mine in zip(spent, ours,
-                                                                           strict=True)))
+    return {name: Rate(pages / min(spent), pages / statistics.median(spent),
+                       statistics.median(theirs / mine for theirs, mine in zip(spent, ours,
+                                                                               strict=True)))
             for name, spent in times.items()}
 
 
@@ -156,24 +163,24 @@ def report(args: argparse.Namespace) -> str:
         "",
         "### Extraction and pipelines alone, saved article pages, one core",
         "",
-        "| extractor | pages/s | time per page vs this project | M instructions per page "
-        "| vs this project |",
-        "|---|---|---|---|---|",
+        "| extractor | pages/s, best round | pages/s, median round | time per page vs this "
+        "project | M instructions per page | vs this project |",
+        "|---|---|---|---|---|---|",
     ]
     rates = extraction_rates(args.pages)
     counted = counts(args.counted_pages) if args.counted_pages else {}
-    for name, (rate, ratio) in rates.items():
+    for name, rate in rates.items():
         millions = counted.get(name)
-        lines.append(f"| {name} | {rate:.0f} | {ratio:.1f}x | "
+        lines.append(f"| {name} | {rate.best:.0f} | {rate.median:.0f} | {rate.ratio:.1f}x | "
                      + (f"{millions:.1f} | {millions / counted['this project']:.1f}x |"
                         if millions else "- | - |"))
     lines += [
         "",
-        f"Pages/s: CPU time, the best of 7 rounds, each round one pass of each extractor over "
-        f"{args.pages} pages of the site no earlier round has seen; time per page: the median "
-        f"of the rounds' ratios. Instructions: valgrind's count over {args.counted_pages} pages "
-        f"after {args.counted_pages} others (`python -m bench.instructions`), the same on any "
-        "run whatever the machine's load.",
+        f"Pages/s: CPU time of 25 rounds, each round one pass of each extractor over "
+        f"{args.pages} pages of the site no earlier round has seen, the order reversed every "
+        "other round; time per page: the median of the rounds' ratios. Instructions: "
+        f"valgrind's count over {args.counted_pages} pages after {args.counted_pages} others "
+        "(`python -m bench.instructions`), the same on any run whatever the machine's load.",
     ]
     lines += [
         "",
@@ -190,8 +197,8 @@ def report(args: argparse.Namespace) -> str:
         f"{again.requests} requests and wrote {again.records} records (the first made "
         f"{ours.requests}).",
         "",
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; server and crawler share it.",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, {describe()}; server and "
+        "crawler share it.",
     ]
     return "\n".join(lines)
 
@@ -201,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--big", type=int, default=20000)
-    parser.add_argument("--pages", type=int, default=300, help="pages for the extraction rate")
+    parser.add_argument("--pages", type=int, default=48,
+                        help="pages per round of the extraction rate")
     parser.add_argument("--counted-pages", type=int, default=30,
                         help="pages for the instruction counts (valgrind); 0 skips them")
     parser.add_argument("--port", type=int, default=8870)
