@@ -3,10 +3,11 @@
     python -m bench.instructions [--pages 30] [--stages]
 
 Each extractor runs over the same synthetic article pages in a child process under
-``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass runs inside
-the child's one call of ``operator.countOf`` (``--toggle-collect=_operator_countOf``, a function
-nothing else calls: ``map()``, say, also runs while modules are imported), after a warm-up pass
-over as many other pages of the same site (pages met for the first time, as in a crawl). The
+``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is a ctypes
+callback, run inside libffi's ``ffi_call`` (``--toggle-collect=ffi_call``: a symbol every
+interpreter build exposes, stripped ones included, and that nothing else here calls), after a
+warm-up pass over as many other pages of the same site (pages met for the first time, as in a
+crawl). The
 counts are the same from run to run whatever else the machine is doing; timings on a shared
 machine are not. Needs valgrind (Debian package ``valgrind``); without it nothing is counted.
 """
@@ -14,7 +15,7 @@ machine are not. Needs valgrind (Debian package ``valgrind``); without it nothin
 from __future__ import annotations
 
 import argparse
-import operator
+import ctypes
 import os
 import re
 import shutil
@@ -88,12 +89,14 @@ def count(name: str, pages: int) -> float | None:
     """Million instructions per page for extractor ``name``; None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
-    command = ["valgrind", "--tool=callgrind", "--toggle-collect=_operator_countOf",
+    command = ["valgrind", "--tool=callgrind", "--toggle-collect=ffi_call",
                "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.instructions",
                "--child", name, "--pages", str(pages)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     match = _COLLECTED_RE.search(done.stderr)
-    return int(match.group(1)) / pages / 1e6 if match else None
+    if not match or not int(match.group(1)):
+        raise RuntimeError(f"valgrind counted nothing for {name}: {done.stderr[-500:]}")
+    return int(match.group(1)) / pages / 1e6
 
 
 def counts(pages: int, cut: bool = False) -> dict[str, float]:
@@ -117,7 +120,18 @@ def main(argv: list[str] | None = None) -> int:
         function, inputs = {**workloads(2 * args.pages), **stages(2 * args.pages)}[args.child]
         for item in inputs[:args.pages]:  # warm-up on other pages of the site: imports and
             function(item)  # first-call costs stay out of the count, caches are as in a crawl
-        operator.countOf(map(function, inputs[args.pages:]), None)  # the measured pass
+        failed: list[BaseException] = []
+
+        def measured() -> None:  # an exception would stop at the C boundary: pass it on
+            try:
+                for item in inputs[args.pages:]:
+                    function(item)
+            except BaseException as error:  # re-raised below
+                failed.append(error)
+
+        ctypes.CFUNCTYPE(None)(measured)()  # the measured pass, inside ffi_call
+        if failed:
+            raise failed[0]
         return 0
     found = counts(args.pages, cut=args.stages)
     if not found:
