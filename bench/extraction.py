@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from bench.interpreters import describe
 from crawler.extract import PIPELINES
 from crawler.pages.article import ArticlePage
 from crawler.pages.document import Document, decode_html
@@ -189,7 +190,7 @@ def table(results: list[Result], pages: int) -> str:
             f"{res.date_right}/{res.date_total} ({res.date_right / max(res.date_total, 1):.0%}) | "
             f"{res.ms_per_page:.1f} | {res.ratio:.1f}x |")
     lines.append(f"\n{pages} pages; {platform.processor() or platform.machine()}, "
-                 f"Python {platform.python_version()}, one core.")
+                 f"{describe()}, one core.")
     return "\n".join(lines)
 
 
