@@ -43,7 +43,7 @@ test: lint redis-server
 BENCH_DATA ?= ../shared/data/zh-content-dev
 bench-extraction: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 5 --out bench/results/extraction.md
+	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 15 --out bench/results/extraction.md
 
 # valgrind counts the instructions per page of each extractor (bench.instructions).
 valgrind:
