@@ -2,9 +2,9 @@
 #   make crawl   crawl the bundled offline portal into output/portal.jsonl
 #   make test    lint, type-check and run the whole test suite (installs redis-server)
 # The venv's interpreter: the system's CPython when it is 3.11+ and can make a venv, else
-# python3 from PATH. Debian's links libpython into the executable and is built optimised; it
-# ran the extraction about 15% faster here than pyenv's default build (shared libpython, no
-# PGO): bench/results/interpreters.md. `make PYTHON=...` picks another.
+# python3 from PATH. Debian's links libpython into the executable; it ran the extraction
+# 16-23% faster here than pyenv's default build (shared libpython, no PGO):
+# bench/results/interpreters.md. `make PYTHON=...` picks another.
 SYSTEM_PYTHON := $(shell /usr/bin/python3 -c 'import sys, ensurepip; \
 	sys.exit(sys.version_info < (3, 11))' 2>/dev/null && echo /usr/bin/python3)
 PYTHON ?= $(or $(SYSTEM_PYTHON),python3)
@@ -55,7 +55,7 @@ bench-crawl: $(STAMP) valgrind
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.crawl --articles 2000 --big 20000 --out bench/results/performance.md
 
-# The extraction on this venv's interpreter against OTHER_PYTHON's, taking turns (2 minutes).
+# The extraction on this venv's interpreter against OTHER_PYTHON's, taking turns (1 minute).
 OTHER_PYTHON ?= python3
 bench-interpreters: $(STAMP)
 	$(OTHER_PYTHON) -m venv .venv-other

@@ -4,12 +4,12 @@
 
 Each extractor runs over the same synthetic article pages in a child process under
 ``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is a ctypes
-callback, run inside libffi's ``ffi_call`` (``--toggle-collect=ffi_call``: a symbol every
-interpreter build exposes, stripped ones included, and that nothing else here calls), after a
+callback, run inside libffi's ``ffi_call`` (``--toggle-collect=ffi_call``: a shared library's
+exported symbol, there in stripped interpreters too, and nothing else here calls it), after a
 warm-up pass over as many other pages of the same site (pages met for the first time, as in a
-crawl). The
-counts are the same from run to run whatever else the machine is doing; timings on a shared
-machine are not. Needs valgrind (Debian package ``valgrind``); without it nothing is counted.
+crawl). The counts are the same from run to run whatever else the machine is doing; timings
+on a shared machine are not. Needs valgrind (Debian package ``valgrind``); without it nothing
+is counted.
 """
 
 from __future__ import annotations
