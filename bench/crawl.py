@@ -104,7 +104,10 @@ class Rate(NamedTuple):
     ratio: float  #: time per page relative to this project, the median of the rounds' ratios
 
 
-def extraction_rates(pages: int, rounds: int = 25) -> dict[str, Rate]:
+ROUNDS = 25  # timed rounds of the extraction rate, after one warm-up round
+
+
+def extraction_rates(pages: int, rounds: int = ROUNDS) -> dict[str, Rate]:
     """Rates for this project (bytes to cleaned record) and, when installed, trafilatura and
     GNE (decoded text to text), on the same pages. Each round times one pass of each
     extractor over ``pages`` pages no round has seen before (caches help only as much as in
@@ -176,7 +179,7 @@ def report(args: argparse.Namespace) -> str:
                         if millions else "- | - |"))
     lines += [
         "",
-        f"Pages/s: CPU time of 25 rounds, each round one pass of each extractor over "
+        f"Pages/s: CPU time of {ROUNDS} rounds, each round one pass of each extractor over "
         f"{args.pages} pages of the site no earlier round has seen, the order reversed every "
         "other round; time per page: the median of the rounds' ratios. Instructions: "
         f"valgrind's count over {args.counted_pages} pages after {args.counted_pages} others "

@@ -1,6 +1,6 @@
 """This project's extraction on two or more Python interpreters, side by side on one machine.
 
-    python -m bench.interpreters PYTHON PYTHON... [--pages 1200] [--chunk 40] [--out FILE]
+    python -m bench.interpreters PYTHON PYTHON... [--pages 1300] [--chunk 40] [--out FILE]
 
 Each PYTHON (the ``python`` of a virtualenv with this project installed) runs the extraction
 and pipelines in a worker process of its own, over the same synthetic article pages. The
