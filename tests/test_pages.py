@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from difflib import SequenceMatcher
+
 import pytest
 
 from conftest import html_page, saved_page
 from crawler.pages.document import Document
-from crawler.pages.generic import line_points
+from crawler.pages.generic import line_points, longest_shared_run
 from crawler.pages.kinds import PageKind
 from crawler.pages.lines import Line, page_lines
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
@@ -285,3 +288,13 @@ def test_body_points_count_punctuation_marks_up_to_ten(marks: int) -> None:
     line, = _lines(f"<p>{text}</p>")
     unpunctuated, = _lines(f"<p>{'质' * len(text)}</p>")
     assert line_points(line) - line_points(unpunctuated) == pytest.approx(min(marks, 10))
+
+
+def test_longest_shared_run_agrees_with_difflib() -> None:
+    # Few distinct characters, so that runs are shared often and at several lengths.
+    rng = random.Random(6)
+    for _ in range(3000):
+        text = "".join(rng.choices("质量兴市a ", k=rng.randrange(0, 40)))
+        other = "".join(rng.choices("质量兴市a ", k=rng.randrange(0, 40)))
+        expected = SequenceMatcher(None, text, other, autojunk=False).find_longest_match().size
+        assert longest_shared_run(text, other) == expected, (text, other)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -170,11 +169,31 @@ def similarity(text: str, title_tag: str, floor: float = 0.0) -> float:
     shared = len(set(text) & set(title_tag))
     if shared < min(4, len(set(text))):  # cheap test first: too few characters in common
         return 0.0
-    if text in title_tag:  # the headline itself: the whole line is the shared run
-        size = len(text)
-    else:
-        size = SequenceMatcher(None, text, title_tag, autojunk=False).find_longest_match().size
+    size = longest_shared_run(text, title_tag)
     return (size / len(text)) * min(1.0, size / main)
+
+
+def longest_shared_run(text: str, other: str) -> int:
+    """Length of the longest run of characters found in both strings. Each start in ``other``
+    only tries to beat the best run so far, by a substring search in C: at most
+    ``2 * len(other)`` searches, where ``difflib`` steps through every character pair.
+
+    >>> longest_shared_run("国家质检总局召开会议", "质检总局_中国质量新闻网")
+    4
+    >>> longest_shared_run("abc", "xyz"), longest_shared_run("", "abc")
+    (0, 0)
+    """
+    if other in text:
+        return len(other)
+    if text in other:
+        return len(text)
+    best = start = 0
+    while start + best < len(other):
+        if other[start:start + best + 1] in text:
+            best += 1  # a longer run from this start
+        else:
+            start += 1  # none longer from here: the next start
+    return best
 
 
 @lru_cache(maxsize=64)
@@ -192,16 +211,19 @@ def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headlin
     else the nearest ``<h1>``/``<h2>`` before the body, else the longest ``<title>`` part."""
     scored: list[tuple[float, int]] = []
     main = max((len(part) for part in title_parts(title_tag)), default=0)
+    linked_min = max(6, 0.8 * main)
     for i in range(max(0, body_start - 60), min(len(lines), body_start + 3)):
         line = lines[i]
-        if not 4 <= len(line.text) <= 160:
+        text = line.text
+        size = len(text)
+        if not 4 <= size <= 160:
             continue
-        if line.link_ratio > 0.6:  # a linked headline (blogs) is most of <title>, verbatim
-            if len(line.text) >= max(6, 0.8 * main) and line.text in title_tag:
+        if line.link_chars > 0.6 * size:  # a linked headline (blogs) is most of <title>, verbatim
+            if size >= linked_min and text in title_tag:
                 scored.append((1.0, i))
             continue
         bonus = 0.05 * (line.block.tag in HEADING_TAGS)
-        score = similarity(line.text, title_tag, floor=0.6 - bonus) + bonus
+        score = similarity(text, title_tag, floor=0.6 - bonus) + bonus
         if score >= 0.6:
             scored.append((score, i))
     if scored:  # the best match; among near-equals the one nearest the body

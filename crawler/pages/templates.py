@@ -33,8 +33,9 @@ _IDS = {name for t in TEMPLATES for name in t.ids}
 # One pass over the tree for every rule, over attribute nodes (libxml2 filters those several
 # times faster than elements): class attributes naming a rule's class, ids equal to a rule's.
 _MARKED = etree.XPath(
-    "//@class[" + " or ".join(f"contains(., '{name}')" for name in sorted(_CLASSES)) + "]"
-    + "|//@id[" + " or ".join(f". = '{name}'" for name in sorted(_IDS)) + "]"
+    "descendant-or-self::*/@class["
+    + " or ".join(f"contains(., '{name}')" for name in sorted(_CLASSES)) + "]"
+    + "|descendant-or-self::*/@id[" + " or ".join(f". = '{name}'" for name in sorted(_IDS)) + "]"
 )
 
 
