@@ -166,8 +166,8 @@ def similarity(text: str, title_tag: str, floor: float = 0.0) -> float:
     longest = min(len(text), len(title_tag))  # the longest run there could be
     if (longest / len(text)) * min(1.0, longest / main) < floor:
         return 0.0  # a paragraph is far longer than any title
-    shared = len(set(text) & set(title_tag))
-    if shared < min(4, len(set(text))):  # cheap test first: too few characters in common
+    chars = set(text)
+    if len(chars & set(title_tag)) < min(4, len(chars)):  # cheap test first: too few in common
         return 0.0
     size = longest_shared_run(text, title_tag)
     return (size / len(text)) * min(1.0, size / main)
