@@ -74,6 +74,24 @@ def test_gbk_pages_decode_whatever_they_declare(name: str, title: str) -> None:
     assert "\ufffd" not in " ".join(page.article.body.paragraphs)
 
 
+def test_utf8_page_declaring_gb2312_is_parsed_from_its_bytes_as_utf8() -> None:
+    # The parser reads a strictly valid UTF-8 body as it came: the declarations must not win.
+    body = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+            "<title>质量新闻</title></head><body><p>质量工作稳步推进。</p></body></html>").encode()
+    document = Document.from_bytes("http://www.example.gov.cn/a.html", body,
+                                   {"Content-Type": "text/html; charset=gbk"})
+    assert (document.encoding, document.utf8) == ("utf-8", body)
+    assert document.title_tag == "质量新闻"
+    assert "".join(document.root.itertext()) == "质量工作稳步推进。"
+
+
+def test_text_changed_after_decoding_is_what_the_parser_reads() -> None:
+    body = "<p>质量\u200b工作</p>\x00".encode()
+    document = Document.from_bytes("http://www.example.gov.cn/a.html", body)
+    assert document.utf8 is None
+    assert "".join(document.root.itertext()) == "质量 工作"
+
+
 def test_gb18030_only_characters_survive() -> None:
     paragraphs = saved_page("zjyw-trs-article-gb18030-chars").article.body.paragraphs
     assert paragraphs[-1] == "参加会议的还有喆、镕等同志。"

@@ -22,7 +22,7 @@ _ASCII_COMPATIBLE = frozenset({"utf-8", "gb18030", "big5hkscs", "cp1252"})
 # Pages wrapped in a CleanEval-style container: <text id="URL" title="..." encoding="gb2312">.
 _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                           huge_tree=False)
+                           huge_tree=False, encoding="utf-8")
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>")
 _TAG_RUN_RE = re.compile(r"(<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[^>]*>)"
                          r"(?:\s*<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[^>]*>){100,}")
@@ -63,12 +63,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     >>> decode_html(b'<meta charset="gb2312">' + "兴市".encode("gbk"))[1]
     'gb18030'
     """
+    text, codec, _ = _decode(body, content_type)
+    return text, codec
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, str, bool]:
+    """``decode_html``, and whether the text is exactly the bytes read as UTF-8."""
     bom, bom_bytes = read_bom(body)
     if bom:
         codec = _codec(bom) or "utf-8"
-        return body[len(bom_bytes or b""):].decode(codec, "replace"), codec
+        return body[len(bom_bytes or b""):].decode(codec, "replace"), codec, False
     try:  # strictly valid UTF-8 with non-ASCII text is UTF-8 whatever the page claims
-        return body.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8", True
     except UnicodeDecodeError:
         pass
     head = body[:4096]
@@ -86,11 +92,11 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         text = codecs.getincrementaldecoder(codec)("replace").decode(body, final=False)
         errors = _errors(text)
         if errors == 0:
-            return text, codec
+            return text, codec, False
         if best is None or errors < best[0]:
             best = (errors, text, codec)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], False
 
 
 @dataclass
@@ -101,26 +107,29 @@ class Document:
     text: str  #: decoded; by ``from_bytes``, without NULs and with zero-width spaces as spaces
     encoding: str = "utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    #: ``text`` encoded as UTF-8, when the page came as exactly that: what the parser reads
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_bytes(cls, url: str, body: bytes, headers: dict[str, str] | None = None) -> Document:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
-        text, encoding = decode_html(body, headers.get("content-type"))
+        text, encoding, exact = _decode(body, headers.get("content-type"))
+        utf8 = body if exact else None
         # NULs: lxml refuses them. A search of the bytes for one is many times faster than a
         # search of the text, and in these codecs only a NUL byte decodes to a NUL.
         if (encoding not in _ASCII_COMPATIBLE or b"\x00" in body) and "\x00" in text:
-            text = text.replace("\x00", "")
+            text, utf8 = text.replace("\x00", ""), None
         for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then
             if char in text:
-                text = text.replace(char, " ")
-        return cls(url=url, text=text, encoding=encoding, headers=headers)
+                text, utf8 = text.replace(char, " "), None
+        return cls(url=url, text=text, encoding=encoding, headers=headers, utf8=utf8)
 
     @cached_property
     def raw_root(self) -> etree._Element:
         """The whole tree, scripts included (pagers are drawn by scripts). Plain lxml
         elements: the ``lxml.html`` element classes cost a lookup per node visited."""
         text = _XML_DECLARATION_RE.sub("", self.text, count=1)
-        root = _parse(text)
+        root = _parse(text, self.utf8 if len(text) == len(self.text) else None)
         if root is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
             # The parser drops what lies deeper than a few hundred levels: flatten runs of
             # opening tags (hostile or broken pages) and parse again, so that their text survives.
@@ -210,11 +219,11 @@ class Document:
         return next((metas[key] for key in map(str.lower, names) if key in metas), None)
 
 
-def _parse(text: str) -> etree._Element | None:
+def _parse(text: str, utf8: bytes | None = None) -> etree._Element | None:
     if not text.strip():
         return None
     try:
-        return etree.fromstring(text, _PARSER)
+        return etree.fromstring(utf8 or text.encode("utf-8"), _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
 
