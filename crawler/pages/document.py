@@ -129,7 +129,8 @@ class Document:
         """The whole tree, scripts included (pagers are drawn by scripts). Plain lxml
         elements: the ``lxml.html`` element classes cost a lookup per node visited."""
         text = _XML_DECLARATION_RE.sub("", self.text, count=1)
-        root = _parse(text, self.utf8 if len(text) == len(self.text) else None)
+        cut = len(text) != len(self.text)  # a declaration taken off: the bytes are not the text
+        root = _parse(text, None if cut else self.utf8)
         if root is not None and any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
             # The parser drops what lies deeper than a few hundred levels: flatten runs of
             # opening tags (hostile or broken pages) and parse again, so that their text survives.
