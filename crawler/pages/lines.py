@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -80,14 +81,21 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _absolute(href: str, origin: str, base_url: str) -> str:
-    """``href`` made absolute; the common forms without ``urljoin``'s cost."""
+@lru_cache(maxsize=16384)  # a site's navigation links repeat on every page: resolved once
+def _site_url(href: str, origin: str) -> str:
+    """``href`` made absolute when the page's own URL plays no part (a full URL, a path from
+    the site's root), without ``urljoin``'s cost; '' for a path relative to the page."""
     href = href.strip()
     if href.startswith(("http://", "https://")):
         return href
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
         return origin + href
-    return urljoin(base_url, href)
+    return ""
+
+
+def _absolute(href: str, origin: str, base_url: str) -> str:
+    """``href`` made absolute."""
+    return _site_url(href, origin) or urljoin(base_url, href.strip())
 
 
 def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
@@ -103,7 +111,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     top = body if body is not None else root
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    absolute: dict[str, str] = {}  # href -> URL, each href resolved once per page
+    site_url = _site_url  # ``_absolute``, inlined below: this is the hot loop
     lines: list[Line] = []
     blocks: list[HtmlElement] = []  # the open block elements, innermost last
     open_: list[list[Any]] = []  # per open element with children: [element, children left, block?]
@@ -135,9 +143,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                         and (link_element.tail is None or link_element.tail.isspace()) \
                         and (href := link_element.get("href")) is not None:
                     title = link_element.get("title")
-                    url = absolute.get(href)
-                    if url is None:
-                        url = absolute[href] = _absolute(href, origin, base_url)
+                    url = site_url(href, origin) or urljoin(base_url, href.strip())
                     line = Line(element)
                     line.text = _squash(link_text)
                     if line.text:
@@ -150,9 +156,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
             href = element.get("href")
             if href is not None and anchor is None:
                 title = element.get("title")
-                url = absolute.get(href)
-                if url is None:
-                    url = absolute[href] = _absolute(href, origin, base_url)
+                url = site_url(href, origin) or urljoin(base_url, href.strip())
                 link = Anchor(url, "", _squash(title) if title else "")
                 if current is None:
                     current = Line(blocks[-1])
