@@ -292,6 +292,23 @@ def test_a_block_of_one_link_reads_like_the_same_link_among_other_elements() -> 
     assert read(long) == read(short)
 
 
+def test_the_same_hrefs_resolve_against_each_page_however_often_seen() -> None:
+    # Links are resolved once per site, not once per page: the site and folder still count.
+    body = ('<ul><li><a href="/zlxs/">质量兴市</a></li><li><a href="t2.html">下一篇</a></li></ul>'
+            ' <p><a href=" http://b.cn/x.html ">外站</a></p>')
+
+    def urls(url: str) -> list[str]:
+        document = Document.from_bytes(url, f"<html><body>{body}</body></html>".encode())
+        return [a.url for line in page_lines(document.root, document.base_url)
+                for a in line.anchors]
+
+    for _ in range(2):
+        assert urls("http://a.cn/zjyw/t1.html") == [
+            "http://a.cn/zlxs/", "http://a.cn/zjyw/t2.html", "http://b.cn/x.html"]
+        assert urls("https://c.gov.cn/tzgg/2023/t1.html") == [
+            "https://c.gov.cn/zlxs/", "https://c.gov.cn/tzgg/2023/t2.html", "http://b.cn/x.html"]
+
+
 def test_visual_lines_keep_an_image_line_without_text() -> None:
     lines = _lines('<p><img src="/i/1.jpg" alt=" 会场 "></p><p>正文。<img src="data:x"></p>')
     assert [(line.text, list(line.images)) for line in lines] == [

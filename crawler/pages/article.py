@@ -182,9 +182,10 @@ class ArticlePage:
         """Lines of 相关新闻-like lists: a heading line, then the link lines that follow it in
         the block that holds both (the next block of links is another list)."""
         found: list[int] = []
-        for i, line in enumerate(self.lines):
-            if "相关" not in line.text and "阅读" not in line.text:  # cheap test first: in
-                continue  # every RELATED_HEADING_RE match
+        lines = self.lines
+        # Cheap test first: every RELATED_HEADING_RE match has one of these.
+        for i in [i for i, line in enumerate(lines) if "相关" in line.text or "阅读" in line.text]:
+            line = lines[i]
             lead = line.text
             if line.anchors:
                 lead = line.text.split(line.anchors[0].text, 1)[0] if line.anchors[0].text else ""
@@ -316,16 +317,16 @@ class ArticlePage:
             return None  # an article at the site's root is in no folder
         top_folder = own_folder[: own_folder.index("/", len(origin) + 1) + 1]
         best: tuple[int, str] | None = None
-        for line in self.lines:
-            for anchor in line.anchors:
-                if not anchor.url.startswith(top_folder) or not 2 <= len(anchor.text) <= 10 \
-                        or anchor.text in NOT_A_CHANNEL:
-                    continue  # cheap tests first: a channel's folder holds this article's
-                folder = _folder(anchor.url)
-                if (len(folder) > len(origin) + 1 and own_folder.startswith(folder)
-                        and (best is None or len(folder) > best[0])
-                        and not looks_like_article_url(anchor.url)):
-                    best = (len(folder), anchor.text)
+        # Cheap test first: a channel's folder holds this article's.
+        for anchor in [a for line in self.lines for a in line.anchors
+                       if a.url.startswith(top_folder)]:
+            if not 2 <= len(anchor.text) <= 10 or anchor.text in NOT_A_CHANNEL:
+                continue
+            folder = _folder(anchor.url)
+            if (len(folder) > len(origin) + 1 and own_folder.startswith(folder)
+                    and (best is None or len(folder) > best[0])
+                    and not looks_like_article_url(anchor.url)):
+                best = (len(folder), anchor.text)
         return best[1] if best else None
 
     @cached_property

@@ -67,7 +67,7 @@ class Line:
     def close(self, texts: list[str], lines: list[Line]) -> None:
         """The line is complete: its text (read into ``texts``) squashed, and the line kept if
         it shows anything."""
-        self.text = _squash(texts[0] if len(texts) == 1 else "".join(texts))
+        self.text = " ".join((texts[0] if len(texts) == 1 else "".join(texts)).split())
         texts.clear()
         if self.text or self.images:
             for anchor in self.anchors:
@@ -77,7 +77,8 @@ class Line:
 
 
 def _squash(text: str) -> str:
-    """``normalize_space`` for text of a ``Document`` tree, which has no zero-width spaces."""
+    """``normalize_space`` for text of a ``Document`` tree, which has no zero-width spaces
+    (written out in the hot loop and ``Line.close``, where the call costs more than the work)."""
     return " ".join(text.split())
 
 
@@ -145,7 +146,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                     title = link_element.get("title")
                     url = site_url(href, origin) or urljoin(base_url, href.strip())
                     line = Line(element)
-                    line.text = _squash(link_text)
+                    line.text = " ".join(link_text.split())
                     if line.text:
                         line.anchors.append(Anchor(url, line.text,
                                                    _squash(title) if title else ""))
@@ -165,7 +166,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                     anchor, anchor_owner, anchor_text = link, element, []
                 elif text:  # the common link, text only: read here
                     texts.append(text)
-                    link.text = _squash(text)
+                    link.text = " ".join(text.split())
                     current.link_chars += len(text.strip())
                     text = None
         elif tag == "br":
