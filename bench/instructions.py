@@ -1,6 +1,6 @@
 """Instructions per article page, counted by valgrind: extraction cost without timing noise.
 
-    python -m bench.instructions [--pages 30] [--stages]
+    python -m bench.instructions [--pages 30] [--stages] [--menu 25]
 
 Each extractor runs over the same synthetic article pages in a child process under
 ``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is a ctypes
@@ -26,12 +26,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from bench.synthetic import MENU
+
 ROOT = Path(__file__).resolve().parent.parent
 _COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)")
 
 
-def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
-    """Name -> (function, inputs): one call per article page, the same pages for all.
+def workloads(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
+    """Name -> (function, inputs): one call per article page, the same pages for all, with
+    ``menu`` drop-down menu entries per channel.
     This project goes from bytes to a cleaned record (decoding, extraction, pipelines);
     trafilatura and GNE, when installed, from the decoded text to their output."""
     from bench.extraction import OTHERS
@@ -41,7 +44,7 @@ def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     from crawler.pages.article import ArticlePage
     from crawler.pages.document import Document, decode_html
 
-    portal = SyntheticPortal(pages)
+    portal = SyntheticPortal(pages, menu=menu)
     saved = []
     for path in portal.all_article_paths():
         _, headers, body = portal.respond(path)
@@ -63,7 +66,7 @@ def workloads(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     return found
 
 
-def stages(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
+def stages(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     """This project's work per page cut after each stage, each from the bytes: the difference
     between two stages is what the later one costs."""
     from crawler.pages.article import ArticlePage
@@ -74,7 +77,7 @@ def stages(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
         document = Document.from_bytes(*page)
         return page_lines(document.root, document.base_url)
 
-    ours, saved = workloads(pages)["this project"]
+    ours, saved = workloads(pages, menu)["this project"]
     return {
         "decode": (lambda page: Document.from_bytes(*page), saved),
         "+ parse": (lambda page: Document.from_bytes(*page).raw_root, saved),
@@ -85,13 +88,13 @@ def stages(pages: int) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     }
 
 
-def count(name: str, pages: int) -> float | None:
+def count(name: str, pages: int, menu: int = MENU) -> float | None:
     """Million instructions per page for extractor ``name``; None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
     command = ["valgrind", "--tool=callgrind", "--toggle-collect=ffi_call",
                "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.instructions",
-               "--child", name, "--pages", str(pages)]
+               "--child", name, "--pages", str(pages), "--menu", str(menu)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     match = _COLLECTED_RE.search(done.stderr)
     if not match or not int(match.group(1)):
@@ -99,12 +102,12 @@ def count(name: str, pages: int) -> float | None:
     return int(match.group(1)) / pages / 1e6
 
 
-def counts(pages: int, cut: bool = False) -> dict[str, float]:
+def counts(pages: int, cut: bool = False, menu: int = MENU) -> dict[str, float]:
     """Million instructions per page of every installed extractor, or with ``cut`` of this
     project's stages."""
     names = list(stages(1) if cut else workloads(1))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts, not timings
-        values = list(pool.map(lambda name: count(name, pages), names))
+        values = list(pool.map(lambda name: count(name, pages, menu), names))
     return {name: value for name, value in zip(names, values, strict=True) if value is not None}
 
 
@@ -112,12 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=30)
+    parser.add_argument("--menu", type=int, default=MENU,
+                        help="drop-down menu entries per channel on each synthetic page "
+                        f"(default {MENU}: 150 links of the page's 177)")
     parser.add_argument("--stages", action="store_true",
                         help="count this project's stages (decode, parse, ...) instead")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # run one extractor, under valgrind
     args = parser.parse_args(argv)
     if args.child:
-        function, inputs = {**workloads(2 * args.pages), **stages(2 * args.pages)}[args.child]
+        function, inputs = {**workloads(2 * args.pages, args.menu),
+                              **stages(2 * args.pages, args.menu)}[args.child]
         for item in inputs[:args.pages]:  # warm-up on other pages of the site: imports and
             function(item)  # first-call costs stay out of the count, caches are as in a crawl
         failed: list[BaseException] = []
@@ -133,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         if failed:
             raise failed[0]
         return 0
-    found = counts(args.pages, cut=args.stages)
+    found = counts(args.pages, cut=args.stages, menu=args.menu)
     if not found:
         print("valgrind is not installed: nothing counted", file=sys.stderr)
         return 1

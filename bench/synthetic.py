@@ -28,12 +28,16 @@ SENTENCES = (
 )
 
 
+MENU = 25  # drop-down menu entries per channel: 150 of a page's 177 links
+
+
 class SyntheticPortal:
     """Pages as a pure function of the path; ``respond(path)`` gives (status, headers, body)."""
 
-    def __init__(self, articles: int, seed: int = 7) -> None:
+    def __init__(self, articles: int, seed: int = 7, menu: int = MENU) -> None:
         self.articles = articles
         self.seed = seed
+        self.menu = menu  #: entries per channel in the drop-down menu on every page
 
     # --- the site's shape ----------------------------------------------------------------
 
@@ -111,7 +115,7 @@ class SyntheticPortal:
     def _boilerplate(self, rng: random.Random) -> tuple[str, str, str]:
         nav = " | ".join(f'<a href="/{c}/index.html">{NAMES[c]}</a>' for c in CHANNELS)
         menu = "".join(f'<li><a href="/{c}/index.html#m{k}">{NAMES[c]}专题栏目{k}</a></li>'
-                       for k in range(25) for c in CHANNELS)  # a drop-down mega menu
+                       for k in range(self.menu) for c in CHANNELS)  # drop-down menu
         side = "".join(f'<li><a href="{self.article_path(j)}">热点新闻标题第{j}号</a> '
                        f"<span>{self.day(j)}</span></li>"
                        for j in rng.sample(range(self.articles), min(10, self.articles)))
