@@ -193,8 +193,8 @@ class ArticlePage:
                 continue
             found.append(i)
             scope: set[_Element] | None = None
-            for j in range(i + 1, min(len(self.lines), i + 1 + MAX_LINKS)):
-                following = self.lines[j]
+            for j in range(i + 1, min(len(lines), i + 1 + MAX_LINKS)):
+                following = lines[j]
                 if scope is None and following.anchors:
                     scope = _common_block(line.block, following.block)
                 if scope is not None and following.block not in scope:
