@@ -5,6 +5,7 @@
 Measures, in one run (see README "Performance"):
 1. a full ``scrapy crawl portal`` (delays and AutoThrottle off, concurrency up) against a bare
    Scrapy spider following every in-site link: wall time, pages/s, articles/s, CPU s/page;
+   and the portal crawl again with the garbage collector left as Python sets it;
 2. extraction and pipelines alone on saved article pages, one core, against trafilatura and
    GNE on the same pages (skipped without the ``bench`` extras): pages/s, and instructions per
    page counted by valgrind (``bench.instructions``; skipped without valgrind);
@@ -81,11 +82,12 @@ def measured(command: list[str], site: Site, output: Path | None) -> Run:
                records)
 
 
-def portal_crawl(site: Site, work: Path, name: str, state: Path | None = None) -> Run:
+def portal_crawl(site: Site, work: Path, name: str, state: Path | None = None,
+                 **more: str) -> Run:
     output = work / f"{name}.jsonl"
     command = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a",
                f"start_urls={site.origin}/", "-O", f"{output}:jsonlines"]
-    settings = {**FAST, **({"STATE_URI": str(state)} if state else {})}
+    settings = {**FAST, **({"STATE_URI": str(state)} if state else {}), **more}
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
     return measured(command, site, output)
@@ -139,6 +141,8 @@ def report(args: argparse.Namespace) -> str:
         try:
             ours = portal_crawl(site, work, "portal", state=work / "state.sqlite3")
             again = portal_crawl(site, work, "again", state=work / "state.sqlite3")
+            untuned = portal_crawl(site, work, "untuned", state=work / "untuned.sqlite3",
+                                   GC_TUNING_ENABLED="False")
             bare = bare_crawl(site)
         finally:
             site.close()
@@ -153,7 +157,8 @@ def report(args: argparse.Namespace) -> str:
         "| crawl | wall s | pages fetched | pages/s | articles/s | CPU s | CPU ms/page |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, run in (("scrapy crawl portal", ours), ("bare Scrapy spider", bare)):
+    for name, run in (("scrapy crawl portal", ours), ("bare Scrapy spider", bare),
+                      ("scrapy crawl portal, GC_TUNING_ENABLED=False", untuned)):
         lines.append(f"| {name} | {run.wall:.1f} | {run.requests} | {run.requests / run.wall:.0f}"
                      f" | {run.records / run.wall:.0f} | {run.cpu:.1f} | "
                      f"{run.cpu / run.requests * 1000:.2f} |")
@@ -162,7 +167,9 @@ def report(args: argparse.Namespace) -> str:
         f"Ratios, portal / bare: wall {ours.wall / bare.wall:.2f}x, pages fetched "
         f"{ours.requests / bare.requests:.2f}x, CPU per fetched page "
         f"{(ours.cpu / ours.requests) / (bare.cpu / bare.requests):.2f}x. Records written: "
-        f"{ours.records} of {args.articles} articles.",
+        f"{ours.records} of {args.articles} articles. CPU per fetched page with the garbage "
+        f"collector left as Python sets it / tuned (`GcTuning`): "
+        f"{(untuned.cpu / untuned.requests) / (ours.cpu / ours.requests):.2f}x.",
         "",
         "### Extraction and pipelines alone, saved article pages, one core",
         "",

@@ -1,7 +1,9 @@
-"""Extensions: settling the crawl state once the run's output file is in place."""
+"""Extensions: settling the crawl state once the run's output file is in place, and the
+garbage collector tuned for a crawl."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -63,3 +65,52 @@ class StateExtension:
         if reason in {"no_title", "no_body"}:
             self.state.mark_page(ItemAdapter(item)["url"], f"dropped:{reason}",
                                  self.dropped_recheck)
+
+
+class GcTuning:
+    """The cyclic garbage collector set for a crawl. A crawl leaves almost nothing in
+    reference cycles (about 1,200 objects in 2,000 pages), yet on Python's defaults the
+    collector took about a seventh of its CPU: a collection every 700 net new objects and,
+    every 60-odd pages, a full one walking the ~95,000 objects alive since start-up
+    (modules, settings, components).
+
+    When the first spider opens, those objects are frozen out of every collection
+    (``gc.freeze``) and the youngest generation is collected every ``GC_GEN0_THRESHOLD`` net
+    new objects; when the last one closes, both are undone. ``GC_TUNING_ENABLED=False``
+    leaves the collector alone."""
+
+    spiders_open = 0  # in this process, with the tuning in force
+    saved_threshold: tuple[int, ...] = ()
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("GC_TUNING_ENABLED"):
+            raise NotConfigured
+        threshold = crawler.settings.getint("GC_GEN0_THRESHOLD")
+        if threshold < 1:  # 0 would turn automatic collection off altogether
+            raise ValueError(f"GC_GEN0_THRESHOLD must be a positive number, not {threshold}")
+        ext = cls(threshold)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self) -> None:
+        tuning = type(self)
+        if not tuning.spiders_open:
+            tuning.saved_threshold = gc.get_threshold()
+            gc.collect()  # start-up garbage goes now, not frozen for the run
+            gc.freeze()
+            gc.set_threshold(self.threshold, *tuning.saved_threshold[1:])
+            logger.info("Garbage collector: %d start-up objects frozen, youngest generation "
+                        "collected every %d new objects", gc.get_freeze_count(), self.threshold)
+        tuning.spiders_open += 1
+
+    def spider_closed(self) -> None:
+        tuning = type(self)
+        tuning.spiders_open -= 1
+        if not tuning.spiders_open:
+            gc.set_threshold(*tuning.saved_threshold)
+            gc.unfreeze()

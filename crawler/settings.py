@@ -79,7 +79,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.UniqueArticlePipeline": 400,
     "crawler.pipelines.StatePipeline": 500,  # needs STATE_URI
 }
-EXTENSIONS = {"crawler.extensions.StateExtension": 500}  # needs STATE_URI
+EXTENSIONS = {"crawler.extensions.StateExtension": 500,  # needs STATE_URI
+              "crawler.extensions.GcTuning": 100}
+# The garbage collector (crawler.extensions.GcTuning): start-up objects frozen, the youngest
+# generation collected every this many net new objects (Python's default: 700).
+GC_TUNING_ENABLED = True
+GC_GEN0_THRESHOLD = 20_000
 FEED_STORAGES = {"": "crawler.feeds.AtomicFileFeedStorage",
                  "file": "crawler.feeds.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
