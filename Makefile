@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: crawl test lint redis-server valgrind bench bench-extraction bench-crawl \
-	bench-interpreters clean
+	bench-interpreters bench-gc clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,11 @@ bench-interpreters: $(STAMP)
 	$(BIN)/python -m bench.interpreters $(BIN)/python .venv-other/bin/python \
 		--out bench/results/interpreters.md
 
-bench: bench-extraction bench-crawl bench-interpreters
+# The portal crawl with and without GcTuning, taking turns, each probed (about 6 minutes).
+bench-gc: $(STAMP)
+	$(BIN)/python -m bench.gc_probe --out bench/results/gc.md
+
+bench: bench-extraction bench-crawl bench-interpreters bench-gc
 
 clean:
 	rm -rf $(VENV) .venv-other output .pytest_cache .mypy_cache .ruff_cache
