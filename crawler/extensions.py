@@ -84,6 +84,7 @@ class GcTuning:
 
     def __init__(self, threshold: int) -> None:
         self.threshold = threshold
+        self.opened = False  # closed without being opened (a failed start): nothing to undo
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -107,8 +108,12 @@ class GcTuning:
             logger.info("Garbage collector: %d start-up objects frozen, youngest generation "
                         "collected every %d new objects", gc.get_freeze_count(), self.threshold)
         tuning.spiders_open += 1
+        self.opened = True
 
     def spider_closed(self) -> None:
+        if not self.opened:
+            return
+        self.opened = False
         tuning = type(self)
         tuning.spiders_open -= 1
         if not tuning.spiders_open:

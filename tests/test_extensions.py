@@ -13,6 +13,7 @@ def test_gc_tuning_holds_while_any_spider_runs_and_is_undone_after() -> None:
     before = gc.get_threshold()
     assert gc.get_freeze_count() == 0
     first, second = GcTuning(12_345), GcTuning(12_345)
+    GcTuning(12_345).spider_closed()  # a spider that never opened has nothing to undo
     first.spider_opened()
     try:
         assert gc.get_threshold() == (12_345, *before[1:])
