@@ -6,12 +6,15 @@ import random
 from difflib import SequenceMatcher
 
 import pytest
+from lxml import etree
 
-from conftest import html_page, saved_page
+from bench.synthetic import SyntheticPortal
+from conftest import PORTAL, html_page, saved_page
 from crawler.pages.document import Document
 from crawler.pages.generic import line_points, longest_shared_run
 from crawler.pages.kinds import PageKind
 from crawler.pages.lines import Line, page_lines
+from crawler.pages.templates import TEMPLATES, template_body
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
 
 SEED = "zlxs-seed-article-body-twice"
@@ -333,3 +336,60 @@ def test_longest_shared_run_agrees_with_difflib() -> None:
         other = "".join(rng.choices("质量兴市a ", k=rng.randrange(0, 40)))
         expected = SequenceMatcher(None, text, other, autojunk=False).find_longest_match().size
         assert longest_shared_run(text, other) == expected, (text, other)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # A rule's class as one of several, the outermost of nested matches, in document order.
+    ('<div class="x"><p>甲</p></div><div class="main  TRS_Editor\nclearfix" data-k="1">'
+     '<div class="TRS_Editor" data-k="2"><p>乙</p></div></div>', ("trs-wcm", "1")),
+    # A class that only contains a rule's name is not it; the rules' order decides.
+    ('<div class="TRS_Editor2"></div><div id="zoom" data-k="3"></div>'
+     '<div class="article-content" data-k="4"></div>', ("zoom", "3")),
+    ('<div class="TRS_UEDITOR" data-k="5"></div><div class="TRS_Editor" data-k="6"></div>',
+     ("trs-wcm", "6")),
+    # Ids: the parser's index; a hidden element or one in a script is not on the page.
+    ('<div id="UCAP-CONTENT" style="display: NONE"></div><noscript><td id="fontZoom"></td>'
+     '</noscript><span id="Zoom" data-k="7"></span>', ("zoom", "7")),
+    ('<p class="pages_content x" data-k="8">甲</p><p id="UCAP-CONTENT">乙</p>', ("ucap", None)),
+    ('<div class=" pages_content " data-k="9"></div>', ("article-content", "9")),
+    ('<div class="zoom" id="TRS_Editor"></div>', None),
+])
+def test_template_rules_find_the_outermost_marked_element(
+        body: str, expected: tuple[str, str | None] | None) -> None:
+    document = Document.from_bytes("http://a.cn/zjyw/t1.html",
+                                   f"<html><body>{body}</body></html>".encode())
+    found = template_body(document.root)
+    assert (found and (found[0], found[1].get("data-k"))) == (expected or None)
+
+
+def test_template_rules_agree_with_a_scan_of_every_attribute() -> None:
+    # The reference: every class and id attribute read in document order, rules in order.
+    def scan(root: etree._Element) -> tuple[str, etree._Element] | None:
+        marked = [(name, value, element) for element in root.iter()
+                  for name, value in element.items() if name in ("class", "id")]
+        for template in TEMPLATES:
+            for name, value, element in marked:
+                if (template.classes.intersection(value.split()) if name == "class"
+                        else value in template.ids):
+                    return template.name, element
+        return None
+
+    portal = SyntheticPortal(12)
+    bodies = [portal.respond(path)[2] for path in portal.all_article_paths()]
+    bodies += [path.read_bytes() for path in sorted(PORTAL.glob("*/body.html"))]
+    assert len(bodies) > 30
+    found = set()
+    for body in bodies:
+        root = Document.from_bytes("http://a.cn/zjyw/t1.html", body).root
+        assert template_body(root) == scan(root)
+        found.add((template_body(root) or ("",))[0])
+    assert {"trs-wcm", ""} <= found
+
+
+def test_template_rules_skip_an_id_the_parser_indexed_on_an_element_since_removed() -> None:
+    document = Document.from_bytes("http://a.cn/zjyw/t1.html", b"<html><body><div id='zoom'>"
+                                   b"</div><p class='TRS_Content' data-k='1'>x</p></body></html>")
+    removed = document.root.find(".//div")  # held, so the index still names it
+    removed.getparent().remove(removed)
+    found = template_body(document.root)
+    assert found is not None and (found[0], found[1].get("data-k")) == ("article-content", "1")

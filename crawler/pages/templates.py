@@ -6,6 +6,7 @@ the body comes from it; when no rule matches, the generic layer finds the body.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
@@ -29,14 +30,16 @@ TEMPLATES: tuple[Template, ...] = (
                                                    "TRS_Content"})),
 )
 _CLASSES = {name for t in TEMPLATES for name in t.classes}
-_IDS = {name for t in TEMPLATES for name in t.ids}
-# One pass over the tree for every rule, over attribute nodes (libxml2 filters those several
-# times faster than elements): class attributes naming a rule's class, ids equal to a rule's.
-_MARKED = etree.XPath(
-    "descendant-or-self::*/@class["
-    + " or ".join(f"contains(., '{name}')" for name in sorted(_CLASSES)) + "]"
-    + "|descendant-or-self::*/@id[" + " or ".join(f". = '{name}'" for name in sorted(_IDS)) + "]"
-)
+# Every class attribute's value, in document order, as plain strings: a rule's class is then
+# looked for once in their joined text, where ``contains()`` per name and attribute in the
+# XPath, or a Python test per attribute, cost several times more on pages with many classes.
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+# Joined by NULs, which no attribute holds; a class is a word between spaces or NULs.
+_CLASS_WORD_RE = re.compile(r"(?<![^\s\x00])(?:" + "|".join(map(re.escape, sorted(_CLASSES)))
+                            + r")(?![^\s\x00])")
+_NAMED_CLASS = etree.XPath("(descendant-or-self::*/@class[. = $value])[1]")
+# Ids from the parser's index of them (``id()``): no walk over the tree at all.
+_WITH_ID = etree.XPath("id($ids)")
 
 
 def template_body(root: HtmlElement) -> tuple[str, HtmlElement] | None:
@@ -44,11 +47,25 @@ def template_body(root: HtmlElement) -> tuple[str, HtmlElement] | None:
 
     Nested matches (TRS nests ``TRS_Editor`` divs) resolve to the outermost one.
     """
-    found = [(attribute.attrname, str(attribute), attribute.getparent())
-             for attribute in _MARKED(root)]  # document order
+    joined = "\x00".join(_CLASS_VALUES(root))
+    first: dict[str, int] = {}  # a rule's class -> where in ``joined`` it first names one
+    for match in _CLASS_WORD_RE.finditer(joined):
+        first.setdefault(match.group(), match.start())
     for template in TEMPLATES:
-        for name, value, element in found:  # the outermost match comes first
-            if (template.classes.intersection(value.split()) if name == "class"
-                    else value in template.ids):
-                return template.name, element
+        if template.classes:
+            found = [first[name] for name in template.classes if name in first]
+            if found:  # the element of the first attribute naming one: the outermost
+                at = min(found)
+                value = joined[joined.rfind("\x00", 0, at) + 1:].partition("\x00")[0]
+                return template.name, _NAMED_CLASS(root, value=value)[0].getparent()
+        if template.ids:
+            for element in _WITH_ID(root, ids=" ".join(sorted(template.ids))):
+                if _in_tree(element, root):  # the index keeps ids of elements dropped since
+                    return template.name, element
     return None
+
+
+def _in_tree(element: HtmlElement, root: HtmlElement) -> bool:
+    while (parent := element.getparent()) is not None:
+        element = parent
+    return element is root
