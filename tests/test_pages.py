@@ -318,10 +318,11 @@ def test_visual_lines_keep_an_image_line_without_text() -> None:
         ("", [("http://a.cn/i/1.jpg", "会场")]), ("正文。", [])]
 
 
+@pytest.mark.parametrize("kinds", ["，。；：！？、“”‘’《》", "，。", "。；"])
 @pytest.mark.parametrize("marks", [0, 1, 9, 10, 11, 25])
-def test_body_points_count_punctuation_marks_up_to_ten(marks: int) -> None:
-    # Marks of every kind, at the start, between words and at the end of the line.
-    kinds = "，。；：！？、“”‘’《》"
+def test_body_points_count_punctuation_marks_up_to_ten(marks: int, kinds: str) -> None:
+    # Marks of every kind (or the commonest ones, counted first), at the start, between words
+    # and at the end of the line.
     text = "".join(kinds[i % len(kinds)] + "质量监督" for i in range(marks)) + "抽查结果公布"
     line, = _lines(f"<p>{text}</p>")
     unpunctuated, = _lines(f"<p>{'质' * len(text)}</p>")

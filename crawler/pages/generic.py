@@ -45,7 +45,11 @@ def line_points(line: Line) -> float:
     if own < MIN_BODY_LINE or line.link_chars / max(len(line.text), 1) > 0.35:
         return 0.0
     weight = 0.3 if line.block.tag in ("li", "dd", "dt") else 1.0
-    punctuation = 10 if TEN_PUNCT_RE.match(line.text) else len(PUNCT_RE.findall(line.text))
+    text = line.text
+    # Commas and full stops are most of a paragraph's marks: ten of them settle it, counted
+    # in C faster than the pattern steps through characters.
+    punctuation = 10 if text.count("，") + text.count("。") >= 10 or TEN_PUNCT_RE.match(text) \
+        else len(PUNCT_RE.findall(text))
     return weight * (1.0 + punctuation + min(own / 60, 5))
 
 

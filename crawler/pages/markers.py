@@ -133,7 +133,7 @@ TRAP_URL_RE = re.compile(
 PUNCTUATION = "，。；：！？、“”‘’《》"
 PUNCT_RE = re.compile(f"[{PUNCTUATION}]")
 # Ten marks found by one match (a paragraph mostly has ten): a search per mark costs 2x more.
-TEN_PUNCT_RE = re.compile(f"(?:[^{PUNCTUATION}]*[{PUNCTUATION}]){{10}}")
+TEN_PUNCT_RE = re.compile(f"(?:[^{PUNCTUATION}]*+[{PUNCTUATION}]){{10}}")
 SENTENCE_END_RE = re.compile(r"[。！？；.!?…”\"）)]$")
 
 
