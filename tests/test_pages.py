@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from difflib import SequenceMatcher
 
 import pytest
@@ -14,6 +15,17 @@ from crawler.pages.document import Document
 from crawler.pages.generic import line_points, longest_shared_run
 from crawler.pages.kinds import PageKind
 from crawler.pages.lines import Line, page_lines
+from crawler.pages.markers import (
+    BREADCRUMB_HINTS,
+    BREADCRUMB_LABELS,
+    BREADCRUMB_RE,
+    EDITOR_HINT,
+    EDITOR_LABELS,
+    EDITOR_LINE_RE,
+    SOURCE_LINE_HINT,
+    SOURCE_LINE_LABELS,
+    SOURCE_LINE_RE,
+)
 from crawler.pages.templates import TEMPLATES, template_body
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
 
@@ -394,3 +406,15 @@ def test_template_rules_skip_an_id_the_parser_indexed_on_an_element_since_remove
     removed.getparent().remove(removed)
     found = template_body(document.root)
     assert found is not None and (found[0], found[1].get("data-k")) == ("article-content", "1")
+
+
+@pytest.mark.parametrize(("labels", "hints", "pattern"), [
+    (EDITOR_LABELS, (EDITOR_HINT,), EDITOR_LINE_RE),
+    (SOURCE_LINE_LABELS, (SOURCE_LINE_HINT,), SOURCE_LINE_RE),
+    (BREADCRUMB_LABELS, BREADCRUMB_HINTS, BREADCRUMB_RE),
+])
+def test_line_patterns_run_only_where_their_hint_is(
+        labels: tuple[str, ...], hints: tuple[str, ...], pattern: re.Pattern[str]) -> None:
+    # Lines without a hint skip the pattern: every label it matches must hold one.
+    assert all(any(hint in label for hint in hints) for label in labels)
+    assert {label for label in labels if pattern.search(f"（{label}：张三）")} == set(labels)

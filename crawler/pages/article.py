@@ -29,7 +29,6 @@ from crawler.pages.generic import (
 from crawler.pages.lines import Line, page_lines
 from crawler.pages.markers import (
     ATTACHMENT_LINE_RE,
-    BREADCRUMB_RE,
     CRUMB_SEPARATOR_RE,
     DATE_LABELS,
     DELETED_RE,
@@ -41,13 +40,14 @@ from crawler.pages.markers import (
     RELATED_HEADING_RE,
     SCRIPT_PAGER_RE,
     SENTENCE_END_RE,
-    SOURCE_LINE_RE,
     WIDGET_RE,
     editor_line,
     extension,
     is_binary,
+    is_breadcrumb,
     label_of,
     looks_like_article_url,
+    source_line,
 )
 from crawler.pages.metadata import Metadata, read_metadata
 from crawler.pages.templates import template_body
@@ -244,7 +244,7 @@ class ArticlePage:
                 text = text[: match.start()].strip().rstrip("(（[【").strip()
                 if not text:
                     continue
-            if match := SOURCE_LINE_RE.match(text):
+            if match := source_line(text):
                 body.source = body.source or match.group("name").strip()
                 continue
             if (len(text) < 40 and WIDGET_RE.search(text)) or line.link_ratio > 0.6:
@@ -297,7 +297,7 @@ class ArticlePage:
     @cached_property
     def channel(self) -> str | None:
         for line in self.lines[: self.body_start]:
-            if line.anchors and (BREADCRUMB_RE.search(line.text) or (  # crumbs are links
+            if line.anchors and (is_breadcrumb(line.text) or (  # crumbs are links
                 len(line.anchors) >= 2 and line.anchors[0].text in NOT_A_CHANNEL
                 and CRUMB_SEPARATOR_RE.search(line.text)
             )):

@@ -10,7 +10,6 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.pages.generic import title_parts
 from crawler.pages.markers import (
-    BREADCRUMB_RE,
     LAST_PAGE_TEXTS,
     LIST_SERIES_RE,
     NEXT_PAGE_TEXTS,
@@ -19,6 +18,7 @@ from crawler.pages.markers import (
     PAGER_TEXTS,
     SCRIPT_PAGER_RE,
     WIDGET_LINK_RE,
+    is_breadcrumb,
     looks_like_article_url,
 )
 from crawler.processors import canonical_url, clean_url, day_of, host_of
@@ -150,7 +150,7 @@ class ListPage:
     def name(self) -> str | None:
         """The channel's name: the last breadcrumb, else the first part of ``<title>``."""
         for line in self.lines[:80]:
-            if BREADCRUMB_RE.search(line.text):
+            if is_breadcrumb(line.text):
                 crumbs = [a.text for a in line.anchors if a.text and a.text not in NOT_A_CHANNEL]
                 tail = re.split(r"[>»›→]", line.text)[-1].strip()
                 if tail and tail not in NOT_A_CHANNEL and len(tail) <= 12 and ":" not in tail:

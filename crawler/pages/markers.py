@@ -47,9 +47,14 @@ VALUE_END_RE = re.compile(
 )
 
 # --- lines inside the body that are not body text --------------------------------------
+# Every line of the body is tested for these. A pattern steps through CJK text slowly, so each
+# is run only on lines holding the one word all its labels share (a search in C).
+EDITOR_LABELS = ("责任编辑", "编辑", "责编")
+EDITOR_HINT = "编"
 # Label first (fast search, as above); an opening bracket before it is the caller's to strip.
 EDITOR_LINE_RE = re.compile(
-    r"(?:责任编辑|编辑|责编)\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,30}?)\s*[)）\]】]?\s*$"
+    f"(?:{'|'.join(EDITOR_LABELS)})"
+    r"\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,30}?)\s*[)）\]】]?\s*$"
 )
 
 
@@ -60,13 +65,28 @@ def editor_line(text: str) -> re.Match[str] | None:
     >>> editor_line("全文完。（责任编辑：张三）").group("name")
     '张三'
     """
+    if EDITOR_HINT not in text:
+        return None
     return EDITOR_LINE_RE.search(text, max(0, len(text) - 60))
 
 
+SOURCE_LINE_LABELS = ("稿件来源", "信息来源", "文章来源", "来源")
+SOURCE_LINE_HINT = "来源"
 SOURCE_LINE_RE = re.compile(
-    r"^[(（\[【]?\s*(?:稿件来源|信息来源|文章来源|来源)\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,40}?)"
-    r"\s*[)）\]】]?\s*$"
+    f"^[(（\\[【]?\\s*(?:{'|'.join(SOURCE_LINE_LABELS)})"
+    r"\s*[:：]\s*(?P<name>[^()（）\[\]【】]{1,40}?)\s*[)）\]】]?\s*$"
 )
+
+
+def source_line(text: str) -> re.Match[str] | None:
+    """A line that is only the article's source (来源：新华社), if ``text`` is one.
+
+    >>> source_line("（来源：新华社）").group("name"), source_line("来源于群众")
+    ('新华社', None)
+    """
+    return SOURCE_LINE_RE.match(text) if SOURCE_LINE_HINT in text else None
+
+
 WIDGET_RE = re.compile(
     r"打印本页|打印此页|打印文章|【打印】|\[打印\]|关闭窗口|【关闭】|\[关闭\]|分享到|字号[:：]|"
     r"字体[:：]|【大\s*中\s*小】|\[大\s*中\s*小\]|返回顶部|加入收藏|我要纠错|上一篇|下一篇|"
@@ -85,10 +105,24 @@ RELATED_HEADING_RE = re.compile(
     r"^\W*(?:相关(?:新闻|链接|阅读|文章|报道|信息|稿件|内容|资讯|政策|专题)|延伸阅读|推荐阅读|"
     r"相关\s*$)\W*$"
 )
-BREADCRUMB_RE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|当前栏目")
+BREADCRUMB_LABELS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置", "当前栏目")
+BREADCRUMB_HINTS = ("位置", "栏目")  # one is in every label: tested before the pattern
+BREADCRUMB_RE = re.compile("|".join(BREADCRUMB_LABELS))
 CRUMB_SEPARATOR_RE = re.compile(r"\s*(?:>>|>|»|›|→|/|-&gt;|＞|〉)\s*")
 NOT_A_CHANNEL = frozenset({"首页", "网站首页", "正文", "内容", "正文内容", "详情", "主页", "home",
                            "当前位置", "您的位置"})
+
+
+def is_breadcrumb(text: str) -> bool:
+    """Whether a line reads as a breadcrumb (当前位置：首页 > 质检要闻).
+
+    >>> is_breadcrumb("您现在的位置：首页 > 质检要闻"), is_breadcrumb("位置图")
+    (True, False)
+    """
+    for hint in BREADCRUMB_HINTS:
+        if hint in text:
+            return BREADCRUMB_RE.search(text) is not None
+    return False
 
 # --- navigation ------------------------------------------------------------------------
 NEXT_PAGE_TEXTS = frozenset({"下一页", "下页", "后页", "下一頁", "next", "next page", "»", "›",
