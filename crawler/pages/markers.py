@@ -106,7 +106,7 @@ RELATED_HEADING_RE = re.compile(
     r"相关\s*$)\W*$"
 )
 BREADCRUMB_LABELS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置", "当前栏目")
-BREADCRUMB_HINTS = ("位置", "栏目")  # one is in every label: tested before the pattern
+BREADCRUMB_HINTS = ("位置", "当前栏目")  # one is in every label: tested before the pattern
 BREADCRUMB_RE = re.compile("|".join(BREADCRUMB_LABELS))
 CRUMB_SEPARATOR_RE = re.compile(r"\s*(?:>>|>|»|›|→|/|-&gt;|＞|〉)\s*")
 NOT_A_CHANNEL = frozenset({"首页", "网站首页", "正文", "内容", "正文内容", "详情", "主页", "home",
