@@ -12,7 +12,7 @@ from lxml import etree
 from bench.synthetic import SyntheticPortal
 from conftest import PORTAL, html_page, saved_page
 from crawler.pages.document import Document
-from crawler.pages.generic import line_points, longest_shared_run
+from crawler.pages.generic import inside, line_points, longest_shared_run
 from crawler.pages.kinds import PageKind
 from crawler.pages.lines import Line, page_lines
 from crawler.pages.markers import (
@@ -418,3 +418,24 @@ def test_line_patterns_run_only_where_their_hint_is(
     # Lines without a hint skip the pattern: every label it matches must hold one.
     assert all(any(hint in label for hint in hints) for label in labels)
     assert {label for label in labels if pattern.search(f"（{label}：张三）")} == set(labels)
+
+
+def test_the_lines_inside_an_element_are_those_whose_block_is_in_it() -> None:
+    # ``inside`` reads a block's lines as one run of them; checked against every element,
+    # blocks and others (a <span> around blocks, a <font> in a line), of real-shaped pages.
+    portal = SyntheticPortal(4)
+    bodies = [portal.respond(path)[2] for path in portal.all_article_paths()]
+    bodies += [path.read_bytes() for path in sorted(PORTAL.glob("*/body.html"))[:8]]
+    bodies.append("<html><body><div>甲<span><p>乙</p>丙<p>丁</p></span><font>戊</font><p></p>"
+                  "<table><tr><td>己<br>庚</td></tr></table></div></body></html>".encode())
+    for body in bodies:
+        document = Document.from_bytes("http://a.cn/zjyw/t1.html", body)
+        spans: dict[etree._Element, tuple[int, int]] = {}
+        lines = page_lines(document.root, document.base_url, spans)
+        elements = list(document.root.iter())
+        for element in elements:
+            subtree = set(element.iter())
+            expected = [i for i, line in enumerate(lines) if line.block in subtree]
+            assert inside(spans, element) == expected
+        assert inside(spans, *elements[-3:]) == sorted(
+            {i for element in elements[-3:] for i in inside(spans, element)})

@@ -21,7 +21,6 @@ from crawler.pages.generic import (
     header_text,
     inside,
     line_points,
-    lines_by_block,
     parse_header,
     similarity,
     with_siblings,
@@ -99,7 +98,9 @@ class ArticlePage:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.url = document.url
-        self.lines: list[Line] = page_lines(document.root, document.base_url)
+        #: each block holding lines, with the run of them it holds (``page_lines``)
+        self.spans: dict[_Element, tuple[int, int]] = {}
+        self.lines: list[Line] = page_lines(document.root, document.base_url, self.spans)
 
     # --- layers ------------------------------------------------------------------------
 
@@ -110,16 +111,16 @@ class ArticlePage:
     @cached_property
     def _body_lines(self) -> tuple[str, list[int]]:
         """(layer, indices of the lines of the body block)."""
-        blocks = lines_by_block(self.lines)
+        spans = self.spans
         found = template_body(self.document.root)
         if found:
-            indices = inside(blocks, found[1])
+            indices = inside(spans, found[1])
             if any(line_points(self.lines[i]) for i in indices):
                 return "template", indices
-        container = body_container(self.lines, blocks)
+        container = body_container(self.lines, spans)
         if container is None:
             return "generic", []
-        return "generic", inside(blocks, *with_siblings(self.lines, blocks, container))
+        return "generic", inside(spans, *with_siblings(self.lines, spans, container))
 
     @property
     def template_matched(self) -> bool:

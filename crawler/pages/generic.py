@@ -61,26 +61,26 @@ def _container(line: Line) -> HtmlElement:
     return block
 
 
-def lines_by_block(lines: list[Line]) -> dict[HtmlElement, list[int]]:
-    """Each block element that holds lines, with the indices of its lines: the page's lines
-    under an element are then found from the element's subtree, not by scanning them all."""
-    found: dict[HtmlElement, list[int]] = {}
-    for i, line in enumerate(lines):
-        held = found.get(line.block)
-        if held is None:
-            found[line.block] = [i]
-        else:
-            held.append(i)
-    return found
+def inside(spans: dict[HtmlElement, tuple[int, int]], *elements: HtmlElement) -> list[int]:
+    """Indices of the lines within any of ``elements``: a block's are its run in ``spans``
+    (from ``page_lines``), another element's those of the blocks in it."""
+    if len(elements) == 1 and elements[0] in spans:  # a block: most calls
+        return list(range(*spans[elements[0]]))
+    found: set[int] = set()
+    for element in elements:
+        span = spans.get(element)
+        if span is not None:
+            found.update(range(*span))
+            continue
+        for node in element.iter():
+            span = spans.get(node)
+            if span is not None:
+                found.update(range(*span))
+    return sorted(found)
 
 
-def inside(blocks: dict[HtmlElement, list[int]], *elements: HtmlElement) -> list[int]:
-    """Indices of the lines (``blocks`` from ``lines_by_block``) within any of ``elements``."""
-    return sorted({i for element in elements for node in element.iter() if node in blocks
-                   for i in blocks[node]})
-
-
-def body_container(lines: list[Line], blocks: dict[HtmlElement, list[int]]) -> HtmlElement | None:
+def body_container(lines: list[Line],
+                   spans: dict[HtmlElement, tuple[int, int]]) -> HtmlElement | None:
     """The element holding the page's main text: paragraph votes, discounted by links."""
     votes: dict[HtmlElement, float] = defaultdict(float)
     for line in lines:
@@ -101,7 +101,7 @@ def body_container(lines: list[Line], blocks: dict[HtmlElement, list[int]]) -> H
     for element in sorted(votes, key=votes.__getitem__, reverse=True):
         if best is not None and votes[element] < best[0]:
             break
-        held = [lines[i] for i in inside(blocks, element)]
+        held = [lines[i] for i in inside(spans, element)]
         text = sum(len(line.text) for line in held)
         score = votes[element] * (1 - sum(line.link_chars for line in held) / max(text, 1))
         if best is None or (score, -order[element]) > best:
@@ -109,7 +109,7 @@ def body_container(lines: list[Line], blocks: dict[HtmlElement, list[int]]) -> H
     return chosen
 
 
-def with_siblings(lines: list[Line], blocks: dict[HtmlElement, list[int]],
+def with_siblings(lines: list[Line], spans: dict[HtmlElement, tuple[int, int]],
                   container: HtmlElement) -> list[HtmlElement]:
     """The body block and the run of siblings next to it that read as body too: a lead
     paragraph set apart, a table that continues the text (link-poor, punctuated text)."""
@@ -125,7 +125,7 @@ def with_siblings(lines: list[Line], blocks: dict[HtmlElement, list[int]],
 
     def reads_as_body(element: HtmlElement) -> bool | None:
         """True: body; False: not; None: no text at all (skipped over)."""
-        own = [lines[i] for i in inside(blocks, element)]
+        own = [lines[i] for i in inside(spans, element)]
         chars = sum(len(line.text) for line in own)
         if not chars:
             return None

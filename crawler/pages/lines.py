@@ -99,8 +99,11 @@ def _absolute(href: str, origin: str, base_url: str) -> str:
     return _site_url(href, origin) or urljoin(base_url, href.strip())
 
 
-def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
-    """All visual lines of the page under ``root``, in document order.
+def page_lines(root: HtmlElement, base_url: str,
+               spans: dict[HtmlElement, tuple[int, int]] | None = None) -> list[Line]:
+    """All visual lines of the page under ``root``, in document order. A block's lines (its
+    own and those of the blocks in it) are one run of them: ``spans``, when given, receives
+    each block that holds lines with its run (start, end), as ``range`` takes them.
 
     One pass of lxml's element iterator, one step per element (no Python recursion, no end
     events): an element's start and text when it is reached; its end and tail at once for an
@@ -115,6 +118,8 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
     site_url = _site_url  # ``_absolute``, inlined below: this is the hot loop
     lines: list[Line] = []
     blocks: list[HtmlElement] = []  # the open block elements, innermost last
+    starts: list[int] = []  # per open block, the index of its first line
+    runs = {} if spans is None else spans
     open_: list[list[Any]] = []  # per open element with children: [element, children left, block?]
     current: Line | None = None  # the line being filled
     texts: list[str] = []  # its text so far
@@ -135,6 +140,7 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                 current.close(texts, lines)
                 current = None
             blocks.append(element)
+            starts.append(len(lines))
             if children == 1 and anchor is None and (text is None or text.isspace()):
                 # The commonest line of a page, <li><a href="...">text</a></li>: read the
                 # link here and end the block now, without visiting the link on its own.
@@ -193,6 +199,9 @@ def page_lines(root: HtmlElement, base_url: str) -> list[Line]:
                     current.close(texts, lines)
                     current = None
                 blocks.pop()
+                start = starts.pop()
+                if start != len(lines):
+                    runs[element] = (start, len(lines))
                 if not blocks:  # the end of the top element, whose tail is not the page's
                     break
             elif element is anchor_owner and anchor is not None:
