@@ -232,7 +232,7 @@ class ArticlePage:
                 if extension(url) in IMAGE_EXTENSIONS or not extension(url):
                     body.images.append({"url": url, "caption": alt or None})
                     last_image_line = i
-            files = [a for a in line.anchors if is_binary(a.url)]
+            files = [a for a in line.anchors if is_binary(a.url)] if line.anchors else ()
             for anchor in files:
                 name = anchor.text or urlsplit(anchor.url).path.rsplit("/", 1)[-1]
                 body.attachments.append({"url": anchor.url, "title": name})

@@ -171,7 +171,7 @@ def similarity(text: str, title_tag: str, floor: float = 0.0) -> float:
     if (longest / len(text)) * min(1.0, longest / main) < floor:
         return 0.0  # a paragraph is far longer than any title
     chars = set(text)
-    if len(chars & set(title_tag)) < min(4, len(chars)):  # cheap test first: too few in common
+    if len(chars & _characters(title_tag)) < min(4, len(chars)):  # cheap test: too few shared
         return 0.0
     size = longest_shared_run(text, title_tag)
     return (size / len(text)) * min(1.0, size / main)
@@ -198,6 +198,11 @@ def longest_shared_run(text: str, other: str) -> int:
         else:
             start += 1  # none longer from here: the next start
     return best
+
+
+@lru_cache(maxsize=64)  # one title, every line of a page compared with it
+def _characters(title_tag: str) -> frozenset[str]:
+    return frozenset(title_tag)
 
 
 @lru_cache(maxsize=64)
