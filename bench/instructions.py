@@ -1,6 +1,6 @@
 """Instructions per article page, counted by valgrind: extraction cost without timing noise.
 
-    python -m bench.instructions [--pages 30] [--stages] [--menu 25]
+    python -m bench.instructions [--pages 30] [--stages] [--menu 25] [--misses]
 
 Each extractor runs over the same synthetic article pages in a child process under
 ``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is a ctypes
@@ -9,7 +9,9 @@ exported symbol, there in stripped interpreters too, and nothing else here calls
 warm-up pass over as many other pages of the same site (pages met for the first time, as in a
 crawl). The counts are the same from run to run whatever else the machine is doing; timings
 on a shared machine are not. Needs valgrind (Debian package ``valgrind``); without it nothing
-is counted.
+is counted. ``--misses`` counts, instead, the misses of a simulated last-level cache the size
+of one core's L2 (instruction and data misses together): the memory traffic a page costs when
+other tenants' work has taken the shared L3.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 from bench.synthetic import MENU
 
 ROOT = Path(__file__).resolve().parent.parent
-_COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)")
+_COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)(?:\s+\d+)*")
 
 
 def workloads(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
@@ -88,26 +90,36 @@ def stages(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], Any]
     }
 
 
-def count(name: str, pages: int, menu: int = MENU) -> float | None:
-    """Million instructions per page for extractor ``name``; None without valgrind."""
+# A last-level cache the size of one core's own L2 (1 MiB, 16-way): what the core keeps when
+# other tenants' work fills the L3 it shares with them.
+_CACHES = ["--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64", "--LL=1048576,16,64"]
+
+
+def count(name: str, pages: int, menu: int = MENU, misses: bool = False) -> float | None:
+    """Million instructions per page for extractor ``name`` or, with ``misses``, thousand
+    misses per page of a simulated 1 MiB last-level cache (instructions and data); None
+    without valgrind."""
     if shutil.which("valgrind") is None:
         return None
     command = ["valgrind", "--tool=callgrind", "--toggle-collect=ffi_call",
-               "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.instructions",
+               "--callgrind-out-file=/dev/null", *(_CACHES if misses else []),
+               sys.executable, "-m", "bench.instructions",
                "--child", name, "--pages", str(pages), "--menu", str(menu)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     match = _COLLECTED_RE.search(done.stderr)
     if not match or not int(match.group(1)):
         raise RuntimeError(f"valgrind counted nothing for {name}: {done.stderr[-500:]}")
+    if misses:  # events Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw: the last three
+        return sum(map(int, match.group(0).split()[-3:])) / pages / 1e3
     return int(match.group(1)) / pages / 1e6
 
 
-def counts(pages: int, cut: bool = False, menu: int = MENU) -> dict[str, float]:
-    """Million instructions per page of every installed extractor, or with ``cut`` of this
-    project's stages."""
+def counts(pages: int, cut: bool = False, menu: int = MENU,
+           misses: bool = False) -> dict[str, float]:
+    """``count`` for every installed extractor, or with ``cut`` for this project's stages."""
     names = list(stages(1) if cut else workloads(1))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts, not timings
-        values = list(pool.map(lambda name: count(name, pages, menu), names))
+        values = list(pool.map(lambda name: count(name, pages, menu, misses), names))
     return {name: value for name, value in zip(names, values, strict=True) if value is not None}
 
 
@@ -120,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"(default {MENU}: 150 links of the page's 177)")
     parser.add_argument("--stages", action="store_true",
                         help="count this project's stages (decode, parse, ...) instead")
+    parser.add_argument("--misses", action="store_true",
+                        help="count misses of a simulated 1 MiB last-level cache instead")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # run one extractor, under valgrind
     args = parser.parse_args(argv)
     if args.child:
@@ -140,20 +154,21 @@ def main(argv: list[str] | None = None) -> int:
         if failed:
             raise failed[0]
         return 0
-    found = counts(args.pages, cut=args.stages, menu=args.menu)
+    found = counts(args.pages, cut=args.stages, menu=args.menu, misses=args.misses)
     if not found:
         print("valgrind is not installed: nothing counted", file=sys.stderr)
         return 1
+    unit = "K last-level cache misses" if args.misses else "M instructions"
     if args.stages:
-        print("| stage | M instructions per page | the stage alone |\n|---|---|---|")
+        print(f"| stage | {unit} per page | the stage alone |\n|---|---|---|")
         before = 0.0
-        for name, millions in found.items():
-            print(f"| {name} | {millions:.1f} | {millions - before:.1f} |")
-            before = millions
+        for name, value in found.items():
+            print(f"| {name} | {value:.1f} | {value - before:.1f} |")
+            before = value
         return 0
-    for name, millions in found.items():
-        print(f"{name}: {millions:.1f} M instructions per page "
-              f"({millions / found['this project']:.1f}x this project)")
+    for name, value in found.items():
+        print(f"{name}: {value:.1f} {unit} per page "
+              f"({value / found['this project']:.1f}x this project)")
     return 0
 
 
