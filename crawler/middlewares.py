@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -21,7 +21,7 @@ from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 
 from crawler.feeds import write_atomic
-from crawler.processors import canonical_url
+from crawler.processors import canonical_url, join_url
 from crawler.state import CrawlState, state_for
 
 if TYPE_CHECKING:
@@ -147,9 +147,9 @@ class StateMiddleware:
         elif response.status in (301, 302, 303, 307, 308):
             # An old URL: once its target is written, the old URL needs no fetch either.
             location = (response.headers.get(b"Location") or b"").decode("latin-1")
-            if location:
-                self.state.add_alias(canonical_url(request.url),
-                                     canonical_url(urljoin(request.url, location)))
+            target = join_url(request.url, location) if location else None
+            if target:
+                self.state.add_alias(canonical_url(request.url), canonical_url(target))
         return response
 
 

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
 
@@ -201,6 +201,21 @@ DIRECTORY_INDEXES = ("index.html", "index.htm", "index.shtml", "default.html", "
 # of unreserved characters (no dot segments, no empty segments), no query, no fragment.
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
 _PLAIN_URL_RE = re.compile(rf"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/(?:{_SEGMENT}/)*(?:{_SEGMENT})?")
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` (page content: untrusted) resolved against ``base``; None when urllib cannot
+    parse it, so that one broken link costs that link and not the page.
+
+    >>> join_url("http://a.cn/x/t1.html", " ../b.html "), join_url("http://a.cn/", "//[x/a")
+    ('http://a.cn/b.html', None)
+    """
+    try:
+        url = urljoin(base, href.strip())
+        urlsplit(url)  # an empty href gives ``base`` back unparsed
+        return url
+    except ValueError:  # "Invalid IPv6 URL", a host that NFKC turns into "a:b" or "a/b", ...
+        return None
 
 
 @lru_cache(maxsize=8192)  # nav links repeat on every page; bounded memory

@@ -7,14 +7,26 @@ import logging
 import subprocess
 import sys
 from argparse import Namespace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.http import Response
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
 
 from conftest import PORTAL, ROOT
 from crawler.cron import EXIT_ANOMALY, EXIT_OK, verdict
+from crawler.extract import extract
 from crawler.items import Article
+from crawler.middlewares import StateMiddleware
+from crawler.pages.article import ArticlePage
+from crawler.pages.document import Document
+from crawler.pages.kinds import Page, PageKind
+from crawler.pages.sitemaps import parse_feed, parse_sitemap, robots_sitemaps
 from crawler.pipelines import ExtractionLayerPipeline
+from crawler.state import CrawlState
 
 ARTICLE = """<html><head><title>市场监管局开展春季农资打假_工作动态</title></head><body>
 <h1>市场监管局开展春季农资打假</h1><p>发布时间：2023-03-15 09:30 来源：某县市场监管局</p>
@@ -88,3 +100,58 @@ def test_cron_flags_a_redesign_against_recent_runs(now: dict, expected: int) -> 
     history = [_summary(0.0, 0.05), _summary(0.1, 0.0), _summary(0.05, 0.1)]
     code, _reason = verdict(now, history, Namespace(max_error_rate=0.2, field_jump=0.5))
     assert code == expected
+
+
+# Links urllib refuses to parse: a bracket that opens no IPv6 address, a full-width colon
+# or slash in the host (NFKC turns them into ":" and "/"), in every place a URL is read.
+BROKEN = ("http://[x/a.html", "//[x/b.html", "HTTP://[x/c.html", "http://www.example.gov.cn：8080/d",
+          "http://www.example.gov.cn／e.html", "javascript://[")
+
+
+def test_links_urllib_cannot_parse_cost_those_links_not_the_page(tmp_path: Path) -> None:
+    links = "".join(f'<a href="{href}">坏链接{i}</a>' for i, href in enumerate(BROKEN))
+    page = tmp_path / "p.html"
+    page.write_text(ARTICLE.replace("<head>", '<head><base href="http://[x/">'
+                                    '<link rel="canonical" href="//[x/t1.html">')
+                    .replace("</div>", f'<p>附件：<a href="f/a.pdf">计划.pdf</a>{links}'
+                             '<img src="//[x/e.png"></p></div>'), "utf-8")
+    url = "http://www.example.gov.cn/gzdt/t1.html"
+    record = extract(page, url)
+    assert "error" not in record and record["title"] == "市场监管局开展春季农资打假"
+    assert record["url"] == url  # the broken canonical link and <base> are left aside
+    assert record["attachments"] == [{"url": "http://www.example.gov.cn/gzdt/f/a.pdf",
+                                      "title": "计划.pdf"}]
+    lines = ArticlePage(Document.from_bytes(url, page.read_bytes())).lines
+    anchors = {a.text: a.url for line in lines for a in line.anchors}
+    assert [anchors[f"坏链接{i}"] for i in range(len(BROKEN))] == [""] * len(BROKEN)  # nowhere
+
+
+def test_sitemaps_feeds_and_redirects_skip_urls_urllib_cannot_parse(tmp_path: Path) -> None:
+    base = "http://www.example.gov.cn/sitemap.xml"
+    locs = "".join(f"<url><loc>{href}</loc></url>" for href in (*BROKEN[:2], "/a/t1.html"))
+    pages, _ = parse_sitemap(f"<urlset>{locs}</urlset>".encode(), base)
+    assert [entry.url for entry in pages] == ["http://www.example.gov.cn/a/t1.html"]
+    items = "".join(f"<item><link>{href}</link></item>" for href in ("/a/t2.html", BROKEN[3]))
+    assert [e.url for e in parse_feed(f"<rss><channel>{items}</channel></rss>".encode(), base)] \
+        == ["http://www.example.gov.cn/a/t2.html"]
+    assert robots_sitemaps(f"Sitemap: {BROKEN[1]}\nSitemap: /s.xml\n".encode(), base) \
+        == ["http://www.example.gov.cn/s.xml"]
+    state = CrawlState(tmp_path / "s.sqlite3")
+    middleware = StateMiddleware(state, StatsCollector(get_crawler()), 30, timedelta(days=7))
+    old = Request("http://www.example.gov.cn/old.html")
+    response = Response(old.url, status=301, headers={"Location": BROKEN[0]}, request=old)
+    assert middleware.process_response(old, response) is response
+
+
+def test_a_list_page_with_links_urllib_cannot_parse_lists_the_rest() -> None:
+    rows = [f'<li><a href="/gzdt/t2023030{i}_{i}.html">工作动态标题第{i}条</a> 2023-03-0{i}</li>'
+            for i in range(1, 6)]
+    rows += [f'<li><a href="{href}">坏链接标题第{i}条</a> 2023-03-09</li>'
+             for i, href in enumerate(BROKEN)]
+    html = (f"<html><head><title>工作动态</title></head><body><ul>{''.join(rows)}</ul>"
+            '<div>共2页 <a href="index_1.html">下一页</a></div></body></html>')
+    page = Page(Document.from_bytes("http://www.example.gov.cn/gzdt/index.html", html.encode()))
+    assert page.kind is PageKind.LIST
+    assert [item.url for item in page.listing.articles] == [
+        f"http://www.example.gov.cn/gzdt/t2023030{i}_{i}.html" for i in range(1, 6)]
+    assert page.listing.next_page == "http://www.example.gov.cn/gzdt/index_1.html"

@@ -6,12 +6,12 @@ import codecs
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from crawler.processors import INVISIBLE_SPACES, normalize_space
+from crawler.processors import INVISIBLE_SPACES, join_url, normalize_space
 
 # GB2312 and GBK pages routinely use characters only GB18030 (their superset) defines.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -182,7 +182,7 @@ class Document:
     def wrapper_url(self) -> str | None:
         """The page's address as a CleanEval-style wrapper records it (``<text id="URL">``)."""
         match = re.match(r"\s*<text\b[^>]*?\bid=\"(https?://[^\"]+)\"", self.text[:2048])
-        return match.group(1) if match else None
+        return join_url(match.group(1), "") if match else None  # None: no URL urllib parses
 
     def at_wrapper_url(self) -> Document:
         """This page at the address its CleanEval-style wrapper records, if it has one."""
@@ -194,8 +194,8 @@ class Document:
         """What relative links resolve against: ``<base href>`` when it stays on this host."""
         bases = [b.get("href") for b in self.declared["base"] if b.get("href") is not None]
         if bases:
-            base = urljoin(self.url, str(bases[0]).strip())
-            if urlsplit(base).scheme in {"http", "https"} \
+            base = join_url(self.url, str(bases[0]))
+            if base and urlsplit(base).scheme in {"http", "https"} \
                     and urlsplit(base).hostname == urlsplit(self.url).hostname:
                 return base
         return self.url

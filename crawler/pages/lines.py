@@ -25,7 +25,7 @@ BLOCK_TAGS = frozenset(
 
 @dataclass(slots=True)
 class Anchor:
-    url: str  #: absolute URL (``href`` resolved against the page)
+    url: str  #: absolute URL (``href`` resolved against the page); '' if urllib cannot parse it
     text: str  #: the link text, whitespace-normalised
     title: str  #: the ``title`` attribute, '' when absent
     after: str = ""  #: the text that follows the link on the same line, up to the next link
@@ -85,9 +85,11 @@ def _squash(text: str) -> str:
 @lru_cache(maxsize=16384)  # a site's navigation links repeat on every page: resolved once
 def _site_url(href: str, origin: str) -> str:
     """``href`` made absolute when the page's own URL plays no part (a full URL, a path from
-    the site's root), without ``urljoin``'s cost; '' for a path relative to the page."""
+    the site's root), without ``urljoin``'s cost; '' for a path relative to the page.
+    ValueError for a full URL that urllib cannot parse (``http://[x``)."""
     href = href.strip()
     if href.startswith(("http://", "https://")):
+        urlsplit(href)  # once per URL, cached: what urllib refuses later would cost the page
         return href
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
         return origin + href
@@ -95,8 +97,11 @@ def _site_url(href: str, origin: str) -> str:
 
 
 def _absolute(href: str, origin: str, base_url: str) -> str:
-    """``href`` made absolute."""
-    return _site_url(href, origin) or urljoin(base_url, href.strip())
+    """``href`` made absolute; '' when it is no URL urllib can parse (a link to nowhere)."""
+    try:
+        return _site_url(href, origin) or urljoin(base_url, href.strip())
+    except ValueError:
+        return ""
 
 
 def page_lines(root: HtmlElement, base_url: str,
@@ -150,7 +155,10 @@ def page_lines(root: HtmlElement, base_url: str,
                         and (link_element.tail is None or link_element.tail.isspace()) \
                         and (href := link_element.get("href")) is not None:
                     title = link_element.get("title")
-                    url = site_url(href, origin) or urljoin(base_url, href.strip())
+                    try:
+                        url = site_url(href, origin) or urljoin(base_url, href.strip())
+                    except ValueError:  # no URL urllib can parse: a link to nowhere
+                        url = ""
                     line = Line(element)
                     line.text = " ".join(link_text.split())
                     if line.text:
@@ -163,7 +171,10 @@ def page_lines(root: HtmlElement, base_url: str,
             href = element.get("href")
             if href is not None and anchor is None:
                 title = element.get("title")
-                url = site_url(href, origin) or urljoin(base_url, href.strip())
+                try:
+                    url = site_url(href, origin) or urljoin(base_url, href.strip())
+                except ValueError:
+                    url = ""
                 link = Anchor(url, "", _squash(title) if title else "")
                 if current is None:
                     current = Line(blocks[-1])

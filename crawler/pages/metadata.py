@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
-from crawler.processors import ParsedDate, find_date, normalize_space
+from crawler.processors import ParsedDate, find_date, join_url, normalize_space
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
@@ -68,7 +67,7 @@ def read_metadata(document: Document) -> Metadata:
         source=document.meta(*SOURCE_METAS),
         author=document.meta(*AUTHOR_METAS) or _text(ld_author),
         channel=document.meta(*CHANNEL_METAS),
-        canonical=urljoin(document.url, canonical[0].strip()) if canonical else None,
+        canonical=join_url(document.url, canonical[0]) if canonical else None,
     )
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from crawler.processors import day_of
+from crawler.processors import day_of, join_url
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
@@ -83,7 +82,9 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Entry], list[Entry]]
         if not loc:
             continue
         day = day_of(_child_text(element, "publication_date") or _child_text(element, "lastmod"))
-        (pages if kind == "url" else children).append(Entry(urljoin(base_url, loc), day))
+        url = join_url(base_url, loc)
+        if url:
+            (pages if kind == "url" else children).append(Entry(url, day))
         if len(pages) + len(children) >= MAX_ENTRIES:
             break
     return pages, children
@@ -113,7 +114,9 @@ def parse_feed(body: bytes, base_url: str) -> list[Entry]:
         if not link:
             continue
         raw = _child_text(element, "pubdate", "published", "updated", "date")
-        entries.append(Entry(urljoin(base_url, link), _feed_day(raw)))
+        url = join_url(base_url, link)
+        if url:
+            entries.append(Entry(url, _feed_day(raw)))
         if len(entries) >= MAX_ENTRIES:
             break
     return entries
@@ -133,11 +136,14 @@ def declared_feeds(document: Document) -> list[str]:
     found = []
     for link in document.declared["link"]:
         if (link.get("type") or "").lower() in FEED_TYPES and link.get("href"):
-            found.append(urljoin(document.url, link.get("href", "").strip()))
+            url = join_url(document.url, link.get("href", ""))
+            if url:
+                found.append(url)
     return found
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
     """The ``Sitemap:`` lines of a robots.txt."""
     text = body.decode("utf-8", "replace")
-    return [urljoin(base_url, match.group(1)) for match in SITEMAP_LINE_RE.finditer(text)]
+    urls = (join_url(base_url, match.group(1)) for match in SITEMAP_LINE_RE.finditer(text))
+    return [url for url in urls if url]
