@@ -439,3 +439,53 @@ def test_the_lines_inside_an_element_are_those_whose_block_is_in_it() -> None:
             assert inside(spans, element) == expected
         assert inside(spans, *elements[-3:]) == sorted(
             {i for element in elements[-3:] for i in inside(spans, element)})
+
+
+URL_BASES = ("http://h.cn/", "http://h.cn", "http://h.cn/a/b.html", "http://h.cn/a/b/",
+             "https://H.cn:8080/a//b/c.html?x=1#f", "http://h.cn/a;p/b.jsp;jsessionid=1",
+             "http://u@h.cn/%E4%B8%AD/b.html?q", "file:///tmp/a/b.html")
+HREFS = ("a.html", "./a.html", "../a.html", "../../../../a.html", "a/../b.html", ".", "..", "./",
+         "../", "a//b.html", "a/./b/../c.html?x=1&y=../z#f", "a.html?", "a.html#", "a.html?#",
+         "a b.html", "中文.html", "%20a.html", "a\\b.html", "a.html?x=a:b", "a;b.html",
+         "\x01a.html", "a\nb.html", "?x=1", "#top", "", "//h2.cn/a", "/abs/x.html", "mailto:x@h.cn",
+         "javascript:void(0)", "a:b.html", "./a.html#x?y", "..a.html", "a..", "...", "a/.", "a/..",
+         " \u3000a.html ", "a/b/c/", "a?b/../c", "//[x/a", "http://[x/a")
+
+
+def test_page_relative_links_resolve_as_urljoin_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from urllib.parse import urljoin, urlsplit
+
+    from crawler.pages import lines
+
+    portal = SyntheticPortal(4)
+    bodies = [portal.respond(path)[2] for path in portal.all_article_paths()]
+    bodies += [path.read_bytes() for path in sorted(PORTAL.glob("*/body.html"))]
+    hrefs = set(HREFS)
+    for body in bodies:
+        root = Document.from_bytes("http://a.cn/", body).raw_root
+        hrefs.update(value for element in root.iter() for name, value in element.items()
+                     if name in ("href", "src"))
+    assert len(hrefs) > 200
+
+    def resolve(join: object, *args: object) -> str:
+        try:
+            return join(*args)  # type: ignore[operator]
+        except ValueError:
+            return "ValueError"
+
+    for base in URL_BASES:
+        parts = urlsplit(base)
+        origin, folder = f"{parts.scheme}://{parts.netloc}", lines._folder(base)
+        for href in hrefs:
+            assert resolve(lines._page_url, href, base, origin, folder) \
+                == resolve(urljoin, base, href.strip()), (base, href)
+
+    def refused(base: str, url: str) -> str:
+        raise AssertionError(f"urljoin called for {url}")
+
+    monkeypatch.setattr(lines, "urljoin", refused)  # the common shapes never reach urljoin
+    folder = lines._folder("http://h.cn/a/b/c.html")
+    assert [lines._page_url(href, "", "http://h.cn", folder) for href in
+            ("list.shtml", "../../200502/index.htm", "./t1.html?id=2#top", "中文 名.pdf")] == [
+        "http://h.cn/a/b/list.shtml", "http://h.cn/200502/index.htm",
+        "http://h.cn/a/b/t1.html?id=2#top", "http://h.cn/a/b/中文 名.pdf"]

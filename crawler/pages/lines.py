@@ -6,11 +6,12 @@ header line, body, related links and list links are all runs of lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlparse, urlsplit
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as HtmlElement
@@ -96,10 +97,53 @@ def _site_url(href: str, origin: str) -> str:
     return ""
 
 
-def _absolute(href: str, origin: str, base_url: str) -> str:
+# What ``_page_url`` writes out: a path relative to the page's folder, with no scheme, no
+# parameters (";"), nothing urllib strips or drops (controls, spaces first; tabs, line breaks).
+_FOLDER_PATH_RE = re.compile(r"[^\x00-\x20/?#:;][^:;\t\r\n]*")
+
+
+def _folder(base_url: str) -> list[str] | None:
+    """The segments a path relative to ``base_url``'s folder starts from, as ``urljoin``
+    splits them; None for a base that is not http(s)."""
+    parts = urlparse(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    folder = parts.path.split("/")
+    if folder[-1]:
+        del folder[-1]
+    return folder
+
+
+def _page_url(href: str, base_url: str, origin: str, folder: list[str] | None) -> str:
+    """``urljoin(base_url, href.strip())``. The commonest relative link, a path from the
+    page's folder (``list.shtml``, ``../../200502/index.htm?id=1``), is resolved here as
+    ``urljoin`` does it, at a fraction of its cost (``origin`` and ``folder``: the base's).
+    ValueError, as from ``urljoin``, for what urllib cannot parse."""
+    href = href.strip()
+    if folder is None or not _FOLDER_PATH_RE.fullmatch(href):
+        return urljoin(base_url, href)
+    path, _, fragment = href.partition("#")
+    path, _, query = path.partition("?")
+    segments = folder + path.split("/")
+    segments[1:-1] = filter(None, segments[1:-1])  # as urljoin: no empty segment within
+    resolved: list[str] = []
+    for segment in segments:
+        if segment == "..":
+            if resolved:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    if segments[-1] in (".", ".."):
+        resolved.append("")
+    path = "/".join(resolved) or "/"
+    url = origin + (path if path[0] == "/" else "/" + path)
+    return url + ("?" + query if query else "") + ("#" + fragment if fragment else "")
+
+
+def _absolute(href: str, origin: str, base_url: str, folder: list[str] | None) -> str:
     """``href`` made absolute; '' when it is no URL urllib can parse (a link to nowhere)."""
     try:
-        return _site_url(href, origin) or urljoin(base_url, href.strip())
+        return _site_url(href, origin) or _page_url(href, base_url, origin, folder)
     except ValueError:
         return ""
 
@@ -120,7 +164,8 @@ def page_lines(root: HtmlElement, base_url: str,
     top = body if body is not None else root
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    site_url = _site_url  # ``_absolute``, inlined below: this is the hot loop
+    folder = _folder(base_url)
+    site_url, page_url = _site_url, _page_url  # ``_absolute``, inlined below: the hot loop
     lines: list[Line] = []
     blocks: list[HtmlElement] = []  # the open block elements, innermost last
     starts: list[int] = []  # per open block, the index of its first line
@@ -156,7 +201,7 @@ def page_lines(root: HtmlElement, base_url: str,
                         and (href := link_element.get("href")) is not None:
                     title = link_element.get("title")
                     try:
-                        url = site_url(href, origin) or urljoin(base_url, href.strip())
+                        url = site_url(href, origin) or page_url(href, base_url, origin, folder)
                     except ValueError:  # no URL urllib can parse: a link to nowhere
                         url = ""
                     line = Line(element)
@@ -172,7 +217,7 @@ def page_lines(root: HtmlElement, base_url: str,
             if href is not None and anchor is None:
                 title = element.get("title")
                 try:
-                    url = site_url(href, origin) or urljoin(base_url, href.strip())
+                    url = site_url(href, origin) or page_url(href, base_url, origin, folder)
                 except ValueError:
                     url = ""
                 link = Anchor(url, "", _squash(title) if title else "")
@@ -196,7 +241,7 @@ def page_lines(root: HtmlElement, base_url: str,
                 if current is None:
                     current = Line(blocks[-1])
                 alt = _squash(element.get("alt") or "")
-                current.add_image(_absolute(src, origin, base_url), alt)
+                current.add_image(_absolute(src, origin, base_url, folder), alt)
         if text and (current is not None or not text.isspace()):
             current = current or Line(blocks[-1])
             texts.append(text)
