@@ -90,7 +90,8 @@ def _site_url(href: str, origin: str) -> str:
     ValueError for a full URL that urllib cannot parse (``http://[x``)."""
     href = href.strip()
     if href.startswith(("http://", "https://")):
-        urlsplit(href)  # once per URL, cached: what urllib refuses later would cost the page
+        if not href.isascii() or "[" in href or "]" in href:  # else urllib cannot refuse it
+            urlsplit(href)  # what urllib refuses later would cost the page: refused here
         return href
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
         return origin + href
