@@ -467,18 +467,17 @@ def test_page_relative_links_resolve_as_urljoin_does(monkeypatch: pytest.MonkeyP
                      if name in ("href", "src"))
     assert len(hrefs) > 200
 
-    def resolve(join: object, *args: object) -> str:
+    def joined(base: str, href: str) -> str:  # what urllib refuses is a link to nowhere: ''
         try:
-            return join(*args)  # type: ignore[operator]
+            return urljoin(base, href.strip())
         except ValueError:
-            return "ValueError"
+            return ""
 
     for base in URL_BASES:
         parts = urlsplit(base)
         origin, folder = f"{parts.scheme}://{parts.netloc}", lines._folder(base)
         for href in hrefs:
-            assert resolve(lines._page_url, href, base, origin, folder) \
-                == resolve(urljoin, base, href.strip()), (base, href)
+            assert lines._page_url(href, base, origin, folder) == joined(base, href), (base, href)
 
     def refused(base: str, url: str) -> str:
         raise AssertionError(f"urljoin called for {url}")

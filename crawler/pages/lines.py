@@ -86,12 +86,15 @@ def _squash(text: str) -> str:
 @lru_cache(maxsize=16384)  # a site's navigation links repeat on every page: resolved once
 def _site_url(href: str, origin: str) -> str:
     """``href`` made absolute when the page's own URL plays no part (a full URL, a path from
-    the site's root), without ``urljoin``'s cost; '' for a path relative to the page.
-    ValueError for a full URL that urllib cannot parse (``http://[x``)."""
+    the site's root), without ``urljoin``'s cost; '' for a path relative to the page, and for
+    a full URL that urllib cannot parse (``http://[x``), which ``_page_url`` then refuses."""
     href = href.strip()
     if href.startswith(("http://", "https://")):
         if not href.isascii() or "[" in href or "]" in href:  # else urllib cannot refuse it
-            urlsplit(href)  # what urllib refuses later would cost the page: refused here
+            try:
+                urlsplit(href)
+            except ValueError:
+                return ""
         return href
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
         return origin + href
@@ -116,13 +119,16 @@ def _folder(base_url: str) -> list[str] | None:
 
 
 def _page_url(href: str, base_url: str, origin: str, folder: list[str] | None) -> str:
-    """``urljoin(base_url, href.strip())``. The commonest relative link, a path from the
-    page's folder (``list.shtml``, ``../../200502/index.htm?id=1``), is resolved here as
-    ``urljoin`` does it, at a fraction of its cost (``origin`` and ``folder``: the base's).
-    ValueError, as from ``urljoin``, for what urllib cannot parse."""
+    """``urljoin(base_url, href.strip())``, or '' where urllib cannot parse it (a link to
+    nowhere: one such link must not cost the page). The commonest relative link, a path from
+    the page's folder (``list.shtml``, ``../../200502/index.htm?id=1``), is resolved here as
+    ``urljoin`` does it, at a fraction of its cost (``origin`` and ``folder``: the base's)."""
     href = href.strip()
     if folder is None or not _FOLDER_PATH_RE.fullmatch(href):
-        return urljoin(base_url, href)
+        try:
+            return urljoin(base_url, href)
+        except ValueError:  # "Invalid IPv6 URL", a host that NFKC turns into "a:b", ...
+            return ""
     path, _, fragment = href.partition("#")
     path, _, query = path.partition("?")
     segments = folder + path.split("/")
@@ -139,14 +145,6 @@ def _page_url(href: str, base_url: str, origin: str, folder: list[str] | None) -
     path = "/".join(resolved) or "/"
     url = origin + (path if path[0] == "/" else "/" + path)
     return url + ("?" + query if query else "") + ("#" + fragment if fragment else "")
-
-
-def _absolute(href: str, origin: str, base_url: str, folder: list[str] | None) -> str:
-    """``href`` made absolute; '' when it is no URL urllib can parse (a link to nowhere)."""
-    try:
-        return _site_url(href, origin) or _page_url(href, base_url, origin, folder)
-    except ValueError:
-        return ""
 
 
 def page_lines(root: HtmlElement, base_url: str,
@@ -166,7 +164,7 @@ def page_lines(root: HtmlElement, base_url: str,
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     folder = _folder(base_url)
-    site_url, page_url = _site_url, _page_url  # ``_absolute``, inlined below: the hot loop
+    site_url, page_url = _site_url, _page_url  # names local to the hot loop
     lines: list[Line] = []
     blocks: list[HtmlElement] = []  # the open block elements, innermost last
     starts: list[int] = []  # per open block, the index of its first line
@@ -201,10 +199,7 @@ def page_lines(root: HtmlElement, base_url: str,
                         and (link_element.tail is None or link_element.tail.isspace()) \
                         and (href := link_element.get("href")) is not None:
                     title = link_element.get("title")
-                    try:
-                        url = site_url(href, origin) or page_url(href, base_url, origin, folder)
-                    except ValueError:  # no URL urllib can parse: a link to nowhere
-                        url = ""
+                    url = site_url(href, origin) or page_url(href, base_url, origin, folder)
                     line = Line(element)
                     line.text = " ".join(link_text.split())
                     if line.text:
@@ -217,10 +212,7 @@ def page_lines(root: HtmlElement, base_url: str,
             href = element.get("href")
             if href is not None and anchor is None:
                 title = element.get("title")
-                try:
-                    url = site_url(href, origin) or page_url(href, base_url, origin, folder)
-                except ValueError:
-                    url = ""
+                url = site_url(href, origin) or page_url(href, base_url, origin, folder)
                 link = Anchor(url, "", _squash(title) if title else "")
                 if current is None:
                     current = Line(blocks[-1])
@@ -242,7 +234,8 @@ def page_lines(root: HtmlElement, base_url: str,
                 if current is None:
                     current = Line(blocks[-1])
                 alt = _squash(element.get("alt") or "")
-                current.add_image(_absolute(src, origin, base_url, folder), alt)
+                current.add_image(site_url(src, origin) or page_url(src, base_url, origin, folder),
+                                  alt)
         if text and (current is not None or not text.isspace()):
             current = current or Line(blocks[-1])
             texts.append(text)
