@@ -1,6 +1,6 @@
 """Instructions per article page, counted by valgrind: extraction cost without timing noise.
 
-    python -m bench.instructions [--pages 30] [--stages] [--menu 25] [--misses]
+    python -m bench.instructions [--pages 30] [--stages] [--menu 25] [--misses [--cache 1024]]
 
 Each extractor runs over the same synthetic article pages in a child process under
 ``valgrind --tool=callgrind``, which counts only inside the measured pass: the pass is a ctypes
@@ -11,7 +11,8 @@ crawl). The counts are the same from run to run whatever else the machine is doi
 on a shared machine are not. Needs valgrind (Debian package ``valgrind``); without it nothing
 is counted. ``--misses`` counts, instead, the misses of a simulated last-level cache the size
 of one core's L2 (instruction and data misses together): the memory traffic a page costs when
-other tenants' work has taken the shared L3.
+other tenants' work has taken the shared L3; ``--cache`` sets that cache's size, to see how
+much of the shared L3 each extractor needs.
 """
 
 from __future__ import annotations
@@ -90,36 +91,39 @@ def stages(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], Any]
     }
 
 
-# A last-level cache the size of one core's own L2 (1 MiB, 16-way): what the core keeps when
-# other tenants' work fills the L3 it shares with them.
-_CACHES = ["--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64", "--LL=1048576,16,64"]
+# By default a last-level cache the size of one core's own L2 (1 MiB, 16-way): what the core
+# keeps when other tenants' work fills the L3 it shares with them.
+CACHE_KIB = 1024
 
 
-def count(name: str, pages: int, menu: int = MENU, misses: bool = False) -> float | None:
+def count(name: str, pages: int, menu: int = MENU, misses: bool = False,
+          cache: int = CACHE_KIB) -> float | None:
     """Million instructions per page for extractor ``name`` or, with ``misses``, thousand
-    misses per page of a simulated 1 MiB last-level cache (instructions and data); None
-    without valgrind."""
+    misses per page of a simulated last-level cache of ``cache`` KiB (instructions and data);
+    None without valgrind."""
     if shutil.which("valgrind") is None:
         return None
+    caches = ["--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64",
+              f"--LL={cache * 1024},16,64"]
     command = ["valgrind", "--tool=callgrind", "--toggle-collect=ffi_call",
-               "--callgrind-out-file=/dev/null", *(_CACHES if misses else []),
+               "--callgrind-out-file=/dev/null", *(caches if misses else []),
                sys.executable, "-m", "bench.instructions",
                "--child", name, "--pages", str(pages), "--menu", str(menu)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     match = _COLLECTED_RE.search(done.stderr)
-    if not match or not int(match.group(1)):
+    if done.returncode or not match or not int(match.group(1)):
         raise RuntimeError(f"valgrind counted nothing for {name}: {done.stderr[-500:]}")
     if misses:  # events Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw: the last three
         return sum(map(int, match.group(0).split()[-3:])) / pages / 1e3
     return int(match.group(1)) / pages / 1e6
 
 
-def counts(pages: int, cut: bool = False, menu: int = MENU,
-           misses: bool = False) -> dict[str, float]:
+def counts(pages: int, cut: bool = False, menu: int = MENU, misses: bool = False,
+           cache: int = CACHE_KIB) -> dict[str, float]:
     """``count`` for every installed extractor, or with ``cut`` for this project's stages."""
     names = list(stages(1) if cut else workloads(1))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # counts, not timings
-        values = list(pool.map(lambda name: count(name, pages, menu, misses), names))
+        values = list(pool.map(lambda name: count(name, pages, menu, misses, cache), names))
     return {name: value for name, value in zip(names, values, strict=True) if value is not None}
 
 
@@ -133,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action="store_true",
                         help="count this project's stages (decode, parse, ...) instead")
     parser.add_argument("--misses", action="store_true",
-                        help="count misses of a simulated 1 MiB last-level cache instead")
+                        help="count misses of a simulated last-level cache instead")
+    parser.add_argument("--cache", type=int, default=CACHE_KIB, metavar="KIB",
+                        help=f"that cache's size in KiB (default {CACHE_KIB}, one core's L2)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # run one extractor, under valgrind
     args = parser.parse_args(argv)
     if args.child:
@@ -154,11 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         if failed:
             raise failed[0]
         return 0
-    found = counts(args.pages, cut=args.stages, menu=args.menu, misses=args.misses)
+    found = counts(args.pages, cut=args.stages, menu=args.menu, misses=args.misses,
+                   cache=args.cache)
     if not found:
         print("valgrind is not installed: nothing counted", file=sys.stderr)
         return 1
-    unit = "K last-level cache misses" if args.misses else "M instructions"
+    unit = f"K misses of a {args.cache} KiB last-level cache" if args.misses \
+        else "M instructions"
     if args.stages:
         print(f"| stage | {unit} per page | the stage alone |\n|---|---|---|")
         before = 0.0
