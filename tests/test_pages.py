@@ -292,6 +292,17 @@ def test_nul_characters_are_dropped_and_zero_width_spaces_split_words(codec: str
     assert [line.text for line in page_lines(document.root, document.base_url)] == ["质量兴市 工作"]
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "utf-16"])
+def test_control_characters_go_and_a_hidden_element_before_one_costs_nothing(codec: str) -> None:
+    # Pasted from office documents: \x08 and \x01 inside words, \x0b and \x1c between them.
+    # lxml refuses such text, which the hidden element's removal hands it with its tail.
+    body = ("<html><body><p>质量\x08兴市\x0b工作\x1c会议</p><div hidden>隐藏</div>"
+            "尾\x01段</body></html>").encode(codec)
+    document = Document.from_bytes("http://a.cn/zjyw/t1.html", body)
+    assert [line.text for line in page_lines(document.root, document.base_url)] == [
+        "质量兴市 工作 会议", "尾段"]
+
+
 def test_a_block_of_one_link_reads_like_the_same_link_among_other_elements() -> None:
     # <li><a>text</a></li> has a short way through the walk; an empty <i> takes the long one.
     def read(lines: list[Line]) -> list[tuple[object, ...]]:

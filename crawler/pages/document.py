@@ -19,6 +19,11 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936"
               "iso-8859-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
 _SNIFF_ORDER = ("utf-8", "gb18030", "big5hkscs")
 _ASCII_COMPATIBLE = frozenset({"utf-8", "gb18030", "big5hkscs", "cp1252"})
+# C0 control characters but tab and line breaks (XML has no place for them): those Python
+# splits words at (\x0b, \x0c, \x1c-\x1f) become spaces, the others (NUL, \x08, ...) go.
+_CONTROLS = {code: " " if chr(code).isspace() else None for code in range(32)
+             if chr(code) not in "\t\n\r"}
+_CONTROL_BYTES = tuple(bytes([code]) for code in _CONTROLS)
 # Pages wrapped in a CleanEval-style container: <text id="URL" title="..." encoding="gb2312">.
 _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
@@ -104,7 +109,8 @@ class Document:
     """One fetched page: its URL, decoded text and parsed tree (built once, lazily)."""
 
     url: str
-    text: str  #: decoded; by ``from_bytes``, without NULs and with zero-width spaces as spaces
+    #: decoded; by ``from_bytes``, without control characters and with zero-width spaces as spaces
+    text: str
     encoding: str = "utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     #: ``text`` encoded as UTF-8, when the page came as exactly that: what the parser reads
@@ -115,10 +121,13 @@ class Document:
         headers = {k.lower(): v for k, v in (headers or {}).items()}
         text, encoding, exact = _decode(body, headers.get("content-type"))
         utf8 = body if exact else None
-        # NULs: lxml refuses them. A search of the bytes for one is many times faster than a
-        # search of the text, and in these codecs only a NUL byte decodes to a NUL.
-        if (encoding not in _ASCII_COMPATIBLE or b"\x00" in body) and "\x00" in text:
-            text, utf8 = text.replace("\x00", ""), None
+        # Control characters: lxml refuses them, and a record has no use for them. A search of
+        # the bytes is many times faster than one of the text, and in these codecs only a
+        # control byte decodes to a control character.
+        if encoding not in _ASCII_COMPATIBLE or any(byte in body for byte in _CONTROL_BYTES):
+            cleaned = text.translate(_CONTROLS)
+            if cleaned != text:
+                text, utf8 = cleaned, None
         for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then
             if char in text:
                 text, utf8 = text.replace(char, " "), None
