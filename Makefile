@@ -12,10 +12,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: crawl test lint redis-server valgrind bench bench-extraction bench-crawl \
+.PHONY: crawl test lint compiler redis-server valgrind bench bench-extraction bench-crawl \
 	bench-interpreters bench-gc clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py crawler/pages/_walk.pyx | compiler
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -30,6 +30,14 @@ crawl: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check crawler tests bench
 	$(BIN)/mypy
+
+# The compiled walk (setup.py) needs a C compiler and the interpreter's headers; install them
+# when missing. Without them the install still succeeds, with the walk in Python.
+compiler:
+	@{ command -v cc >/dev/null && $(PYTHON) -c 'import os, sys, sysconfig; \
+		sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))'; } || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		gcc python3-dev >/dev/null; }
 
 # The cluster tests start their own redis-server on 127.0.0.1; install it when missing.
 redis-server:

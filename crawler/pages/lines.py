@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -272,3 +273,14 @@ def page_lines(root: HtmlElement, base_url: str,
     if current is not None:
         current.close(texts, lines)
     return lines
+
+
+
+#: The walk above. ``page_lines`` is its compiled twin (``_walk.pyx``, built by ``setup.py``)
+#: where that was built, and this function where it was not; ``tests/test_walk.py`` holds the
+#: two to the same lines and spans.
+python_page_lines = page_lines
+# ImportError: not built (no C compiler at install), or built for another lxml.
+with suppress(ImportError):
+    from crawler.pages._walk import page_lines  # type: ignore[no-redef]
+COMPILED_WALK = page_lines is not python_page_lines
