@@ -38,12 +38,14 @@ _COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)(?:\s+\d+)*")
 def workloads(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], Any], list[Any]]]:
     """Name -> (function, inputs): one call per article page, the same pages for all, with
     ``menu`` drop-down menu entries per channel.
-    This project goes from bytes to a cleaned record (decoding, extraction, pipelines);
+    This project goes from bytes to a cleaned record (decoding, extraction, pipelines), and
+    again with the visual-lines walk in Python where the compiled one is built;
     trafilatura and GNE, when installed, from the decoded text to their output."""
     from bench.extraction import OTHERS
     from bench.extraction import Page as LabelledPage
     from bench.synthetic import SyntheticPortal
     from crawler.extract import PIPELINES
+    from crawler.pages import article, lines
     from crawler.pages.article import ArticlePage
     from crawler.pages.document import Document, decode_html
 
@@ -60,6 +62,15 @@ def workloads(pages: int, menu: int = MENU) -> dict[str, tuple[Callable[[Any], A
         return item
 
     found: dict[str, tuple[Callable[[Any], Any], list[Any]]] = {"this project": (ours, saved)}
+    if lines.COMPILED_WALK:  # the same work with the walk in Python, the alternative it twins
+        def ours_in_python(page: tuple[str, bytes, dict[str, str]]) -> Any:
+            article.page_lines = lines.python_page_lines
+            try:
+                return ours(page)
+            finally:
+                article.page_lines = lines.page_lines
+
+        found["this project, walk in Python"] = (ours_in_python, saved)
     texts = [LabelledPage(url, body, decode_html(body)[0], "", None) for url, body, _ in saved]
     for name, factory in OTHERS:
         try:

@@ -41,13 +41,18 @@ def worker(pages: int) -> None:
 
 def describe() -> str:
     """The interpreter: version, executable, and whether libpython is a shared library
-    (position-independent code, calls through the PLT) or linked into the executable."""
+    (position-independent code, calls through the PLT) or linked into the executable; and
+    which visual-lines walk runs."""
     import platform
 
     maps = Path("/proc/self/maps")
     shared = "libpython" in maps.read_text() if maps.exists() else None
     linked = {True: "shared libpython", False: "libpython linked in", None: "?"}[shared]
-    return f"Python {platform.python_version()} ({linked}), {Path(sys.executable).resolve()}"
+    from crawler.pages.lines import COMPILED_WALK
+
+    walk = "compiled" if COMPILED_WALK else "in Python (not built)"
+    return (f"Python {platform.python_version()} ({linked}), {Path(sys.executable).resolve()}, "
+            f"visual-lines walk {walk}")
 
 
 def compare(pythons: list[str], pages: int, chunk: int) -> str:
