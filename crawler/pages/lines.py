@@ -158,7 +158,8 @@ def page_lines(root: HtmlElement, base_url: str,
     events): an element's start and text when it is reached; its end and tail at once for an
     element without children, else when its last child has ended (a count of the children
     still open is kept per open element). A block holding nothing but one text-only link
-    takes one step for both. This is the hot loop of every page, hence one flat function.
+    takes one step for both. This is the hot loop of every page, hence one flat function;
+    ``_walk.pyx`` is the same function compiled, which runs in its place where it is built.
     """
     body = root.find("body")
     top = body if body is not None else root
