@@ -9,6 +9,9 @@ import lxml
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-walk = Extension("crawler.pages._walk", ["crawler/pages/_walk.pyx"],
-                 include_dirs=lxml.get_include(), optional=True)
-setup(ext_modules=cythonize([walk], language_level=3, quiet=True))
+extensions = cythonize([Extension("crawler.pages._walk", ["crawler/pages/_walk.pyx"],
+                                  include_dirs=lxml.get_include())],
+                       language_level=3, quiet=True)
+for extension in extensions:
+    extension.optional = True  # set after cythonize, which does not carry it over
+setup(ext_modules=extensions)

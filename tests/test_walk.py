@@ -57,6 +57,21 @@ def test_without_the_compiled_walk_the_python_walk_runs() -> None:
     assert done.stdout.strip() == "['标题', '正文', '第二行']"
 
 
+def test_the_compiled_walk_runs_whichever_module_is_imported_first() -> None:
+    code = ("import crawler.pages._walk as walk\n"
+            "from crawler.pages import lines\n"
+            "assert lines.COMPILED_WALK and lines.page_lines is walk.page_lines")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=FIXTURES.parent)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_walks_agree_past_the_bound_of_the_resolved_links() -> None:
+    # The compiled walk keeps a site's resolved links in a bounded dict, emptied when full.
+    links = "".join(f'<li><a href="/zjyw/{i}.html">第{i}条</a></li>' for i in range(5000))
+    assert_same_lines("http://a.cn/", f"<html><body><ul>{links}</ul></body></html>".encode())
+
+
 @pytest.mark.parametrize("case", sorted(path.parent.name for path in FIXTURES.glob("*/*/body.html")))
 def test_the_walks_agree_on_each_fixture_page(case: str) -> None:
     body = next(FIXTURES.glob(f"*/{case}/body.html")).read_bytes()

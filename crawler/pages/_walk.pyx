@@ -10,15 +10,12 @@ from cpython.object cimport PyObject, PyTypeObject
 from libc.string cimport strcmp
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport (
-    _Document, _Element, _isElement, attributeValueFromNsName, elementFactory,
-    import_lxml__etree, tailOf, textOf,
+    LXML_VERSION_STRING, _Document, _Element, _isElement, attributeValueFromNsName,
+    elementFactory, import_lxml__etree, tailOf, textOf,
 )
 
 from urllib.parse import urlsplit
 
-from crawler.pages.lines import BLOCK_TAGS, Anchor, Line, _folder, _page_url, _site_url, _squash
-
-from lxml.includes.etreepublic cimport LXML_VERSION_STRING
 import lxml
 
 if lxml.__version__.split(".")[0] != (<bytes>LXML_VERSION_STRING).decode().split(".")[0]:
@@ -28,12 +25,27 @@ if lxml.__version__.split(".")[0] != (<bytes>LXML_VERSION_STRING).decode().split
 import_lxml__etree()
 
 cdef tuple _NO_ARGS = ()
-cdef tuple _BLOCK_NAMES = tuple(tag.encode() for tag in BLOCK_TAGS)  # owns _BLOCKS' bytes
 cdef const char* _BLOCKS[64]
-cdef Py_ssize_t _NBLOCKS = len(_BLOCK_NAMES)
-assert _NBLOCKS <= 64
-for _i in range(_NBLOCKS):
-    _BLOCKS[_i] = <bytes>_BLOCK_NAMES[_i]
+cdef Py_ssize_t _NBLOCKS = 0
+# What this walk shares with lines.py, which imports this module: read at the first call, so
+# that either module can be imported first.
+cdef object Anchor, Line, _folder, _page_url, _site_url, _squash
+cdef tuple _BLOCK_NAMES  # owns _BLOCKS' bytes
+
+
+cdef int _bind() except -1:
+    global Anchor, Line, _folder, _page_url, _site_url, _squash, _BLOCK_NAMES, _NBLOCKS
+    from crawler.pages import lines
+
+    Anchor, Line, _folder, _page_url, _site_url, _squash = (
+        lines.Anchor, lines.Line, lines._folder, lines._page_url, lines._site_url,
+        lines._squash)
+    _BLOCK_NAMES = tuple(tag.encode() for tag in lines.BLOCK_TAGS)
+    assert len(_BLOCK_NAMES) <= 64
+    for i in range(len(_BLOCK_NAMES)):
+        _BLOCKS[i] = <bytes>_BLOCK_NAMES[i]
+    _NBLOCKS = len(_BLOCK_NAMES)
+    return 0
 
 
 cdef inline bint _plain(tree.xmlNode* node) noexcept:
@@ -128,14 +140,15 @@ cdef object _get(tree.xmlNode* node, const char* name):
     return attributeValueFromNsName(node, NULL, <const unsigned char*>name)
 
 
-_SITE_URLS: dict = {}  # origin -> {href: lines._site_url(href, origin)}
-_SITE_URLS_MAX = 16384
+# origin -> {href: lines._site_url(href, origin)}: at most 4 origins of 4096 links each, the
+# bound of the lru_cache there (a dict is a fraction of its cost; a full one starts again).
+_SITE_URLS: dict = {}
 
 
 cdef dict _site_urls(str origin):
     cache = _SITE_URLS.get(origin)
-    if cache is None or len(cache) > _SITE_URLS_MAX:
-        if len(_SITE_URLS) > 64:
+    if cache is None:
+        if len(_SITE_URLS) >= 4:
             _SITE_URLS.clear()
         cache = _SITE_URLS[origin] = {}
     return cache
@@ -143,9 +156,11 @@ cdef dict _site_urls(str origin):
 
 cdef str _site_url_of(dict cache, str href, str origin):
     """``lines._site_url``, from a plain dict per origin: a site's navigation links repeat on
-    every page (the same bound per origin as the ``lru_cache`` there)."""
+    every page."""
     url = cache.get(href)
     if url is None:
+        if len(cache) >= 4096:
+            cache.clear()
         url = cache[href] = _site_url.__wrapped__(href, origin)
     return url
 
@@ -197,6 +212,8 @@ cdef void _add(object current, str text, list link_text):
 def page_lines(_Element root not None, str base_url, dict spans=None):
     """``lines.page_lines``: the same walk and the same lines, with the node tree walked by
     its pointers (each node's start, then its end once its last child has ended)."""
+    if not _NBLOCKS:
+        _bind()
     cdef _Document doc = root._doc
     cdef tree.xmlNode* top = root._c_node
     cdef tree.xmlNode* node
