@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 .PHONY: crawl test lint compiler redis-server valgrind bench bench-extraction bench-crawl \
 	bench-interpreters bench-gc clean
 
-$(STAMP): pyproject.toml setup.py crawler/pages/_walk.pyx | compiler
+$(STAMP): pyproject.toml setup.py crawler/pages/_walk.pyx crawler/pages/_gbk.pyx | compiler
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check crawler tests bench
 	$(BIN)/mypy
 
-# The compiled walk (setup.py) needs a C compiler and the interpreter's headers; install them
+# The C extensions (setup.py) need a C compiler and the interpreter's headers; install them
 # when missing. Without them the install still succeeds, with the walk in Python.
 compiler:
 	@{ command -v cc >/dev/null && $(PYTHON) -c 'import os, sys, sysconfig; \

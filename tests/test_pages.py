@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import random
 import re
 from difflib import SequenceMatcher
@@ -110,6 +111,33 @@ def test_text_changed_after_decoding_is_what_the_parser_reads() -> None:
 def test_gb18030_only_characters_survive() -> None:
     paragraphs = saved_page("zjyw-trs-article-gb18030-chars").article.body.paragraphs
     assert paragraphs[-1] == "参加会议的还有喆、镕等同志。"
+
+
+def test_the_gbk_table_decodes_as_the_codec_or_leaves_it_to_the_codec() -> None:
+    # crawler/pages/_gbk.pyx: ASCII and two-byte characters by table; anything else is None.
+    from crawler.pages._gbk import decode_gbk
+
+    def codec(body: bytes) -> str:
+        return codecs.getincrementaldecoder("gb18030")("replace").decode(body, final=False)
+
+    rng = random.Random(7)
+    plain = []
+    for _ in range(3000):
+        body = b"".join(rng.choice([
+            bytes([rng.randint(0, 0x7F)]),
+            bytes([rng.randint(0x81, 0xFE), rng.randint(0x40, 0xFE)]),  # 0x7F: no trail byte
+            bytes([rng.randint(0x80, 0xFF), rng.randint(0, 0xFF)]),
+            "喆镕𠀀".encode("gb18030")]) for _ in range(rng.randint(0, 20)))
+        text = decode_gbk(body)
+        assert text is None or text == codec(body), body
+        plain += [body] if text is not None else []
+    assert len(plain) > 100  # the table answered often, not only None
+    for case in ("zjyw-trs-article-gb18030-chars", "dfdt-table-gbk-no-charset"):
+        body = next(PORTAL.glob(f"{case}/body.html")).read_bytes()
+        assert decode_gbk(body) in (None, codec(body))
+    assert decode_gbk("质量兴市".encode("gbk")) == "质量兴市"
+    assert decode_gbk("质量".encode("gbk") + b"\xd6") is None  # cut off: the codec leaves it out
+    assert decode_gbk("𠀀".encode("gb18030")) is None  # four bytes
 
 
 def test_generic_layer_reads_an_unseen_br_template() -> None:

@@ -1,4 +1,5 @@
-"""The compiled walk (crawler/pages/_walk.pyx) against the walk in Python it twins."""
+"""The compiled walk (crawler/pages/_walk.pyx) against the walk in Python it twins, and the
+C extensions' fallbacks."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from bench.synthetic import SyntheticPortal
 from crawler.pages import lines
-from crawler.pages.document import Document
+from crawler.pages.document import Document, decode_gbk
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -37,19 +38,23 @@ def assert_same_lines(url: str, body: bytes, headers: dict[str, str] | None = No
         assert compiled == python, (url, raw, body[:300])
 
 
-def test_the_compiled_walk_is_built() -> None:
-    # pip builds it from setup.py; without a C compiler the install gives the Python walk.
-    assert lines.COMPILED_WALK, "crawler/pages/_walk.pyx is not built: `pip install -e .` " \
-                                "with a C compiler and Python's headers (make compiler)"
+def test_the_c_extensions_are_built() -> None:
+    # pip builds them from setup.py; without a C compiler the install gives the Python walk
+    # and Python's GB18030 codec.
+    hint = "not built: `pip install -e .` with a C compiler and Python's headers (make compiler)"
+    assert lines.COMPILED_WALK, f"crawler/pages/_walk.pyx {hint}"
+    assert decode_gbk is not None, f"crawler/pages/_gbk.pyx {hint}"
 
 
-def test_without_the_compiled_walk_the_python_walk_runs() -> None:
-    code = ("import sys; sys.modules['crawler.pages._walk'] = None\n"
+def test_without_the_c_extensions_python_does_the_same_work() -> None:
+    code = ("import sys\n"
+            "sys.modules['crawler.pages._walk'] = sys.modules['crawler.pages._gbk'] = None\n"
             "from crawler.pages import lines\n"
             "assert not lines.COMPILED_WALK and lines.page_lines is lines.python_page_lines\n"
-            "from crawler.pages.document import Document\n"
+            "from crawler.pages.document import Document, decode_gbk\n"
+            "assert decode_gbk is None\n"
             "page = Document.from_bytes('http://a.cn/t.html', "
-            "'<html><body><h1>标题</h1><p>正文<br>第二行</p></body></html>'.encode())\n"
+            "'<html><body><h1>标题</h1><p>正文<br>第二行</p></body></html>'.encode('gbk'))\n"
             "print([line.text for line in lines.page_lines(page.root, page.base_url)])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=FIXTURES.parent)
