@@ -30,8 +30,9 @@ import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.instructions import counts
+from bench.instructions import counts, crawl_collector
 from bench.interpreters import describe
+from crawler.settings import GC_GEN0_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS": "32",
@@ -113,19 +114,28 @@ def extraction_rates(pages: int, rounds: int = ROUNDS) -> dict[str, Rate]:
     """Rates for this project (bytes to cleaned record) and, when installed, trafilatura and
     GNE (decoded text to text), on the same pages. Each round times one pass of each
     extractor over ``pages`` pages no round has seen before (caches help only as much as in
-    a crawl), the order reversed every other round. Many short rounds: on a shared machine,
-    load from elsewhere comes in bursts of seconds, and the best round is the one it missed."""
+    a crawl), the order reversed every other round, the collector set as for a crawl
+    (``crawl_collector``). Many short rounds: on a shared machine, load from elsewhere comes
+    in bursts of seconds, and the best round is the one it missed."""
     from bench.instructions import workloads
 
     found = workloads(pages * (rounds + 1))  # one site, a slice of its pages per round
-    times: dict[str, list[float]] = {name: [] for name in found}
-    for round_ in range(rounds + 1):  # the first round warms up
+
+    def run(round_: int) -> dict[str, float]:
+        spent = {}
         for name in list(found) if round_ % 2 else reversed(found):
             function, inputs = found[name]
             start = time.process_time()
             list(map(function, inputs[round_ * pages:(round_ + 1) * pages]))
-            if round_:
-                times[name].append(time.process_time() - start)
+            spent[name] = time.process_time() - start
+        return spent
+
+    run(0)  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in found}
+    with crawl_collector():
+        for round_ in range(1, rounds + 1):
+            for name, spent in run(round_).items():
+                times[name].append(spent)
     ours = times["this project"]
     return {name: Rate(pages / min(spent), pages / statistics.median(spent),
                        statistics.median(theirs / mine for theirs, mine in zip(spent, ours,
@@ -188,7 +198,9 @@ def report(args: argparse.Namespace) -> str:
         "",
         f"Pages/s: CPU time of {ROUNDS} rounds, each round one pass of each extractor over "
         f"{args.pages} pages of the site no earlier round has seen, the order reversed every "
-        "other round; time per page: the median of the rounds' ratios. Instructions: "
+        "other round, the garbage collector set as for a crawl (start-up objects frozen, the "
+        f"youngest generation collected every {GC_GEN0_THRESHOLD:,} new objects); time per "
+        "page: the median of the rounds' ratios. Instructions: "
         f"valgrind's count over {args.counted_pages} pages after {args.counted_pages} others "
         "(`python -m bench.instructions`), the same on any run whatever the machine's load.",
     ]

@@ -101,10 +101,7 @@ class GcTuning:
     def spider_opened(self) -> None:
         tuning = type(self)
         if not tuning.spiders_open:
-            tuning.saved_threshold = gc.get_threshold()
-            gc.collect()  # start-up garbage goes now, not frozen for the run
-            gc.freeze()
-            gc.set_threshold(self.threshold, *tuning.saved_threshold[1:])
+            tuning.saved_threshold = tune_collector(self.threshold)
             logger.info("Garbage collector: %d start-up objects frozen, youngest generation "
                         "collected every %d new objects", gc.get_freeze_count(), self.threshold)
         tuning.spiders_open += 1
@@ -117,5 +114,21 @@ class GcTuning:
         tuning = type(self)
         tuning.spiders_open -= 1
         if not tuning.spiders_open:
-            gc.set_threshold(*tuning.saved_threshold)
-            gc.unfreeze()
+            restore_collector(tuning.saved_threshold)
+
+
+def tune_collector(threshold: int) -> tuple[int, ...]:
+    """Freeze every object alive now out of all collections and collect the youngest
+    generation every ``threshold`` net new objects; gives the thresholds to restore. What
+    ``GcTuning`` does for a crawl, and the benchmarks for the extraction they time."""
+    saved = gc.get_threshold()
+    gc.collect()  # garbage goes now, not frozen for the run
+    gc.freeze()
+    gc.set_threshold(threshold, *saved[1:])
+    return saved
+
+
+def restore_collector(saved: tuple[int, ...]) -> None:
+    """Undo ``tune_collector``: ``saved`` thresholds back, the frozen objects collectable."""
+    gc.set_threshold(*saved)
+    gc.unfreeze()

@@ -35,3 +35,16 @@ def test_gc_tuning_reads_its_settings_and_can_be_turned_off() -> None:
     with pytest.raises(ValueError, match="GC_GEN0_THRESHOLD must be a positive number"):
         GcTuning.from_crawler(get_crawler(settings_dict={"GC_TUNING_ENABLED": True,
                                                          "GC_GEN0_THRESHOLD": 0}))
+
+
+def test_the_benchmarks_time_extraction_under_the_crawls_collector_and_restore_it() -> None:
+    from bench.instructions import crawl_collector
+    from crawler.settings import GC_GEN0_THRESHOLD
+
+    before = gc.get_threshold()
+    with pytest.raises(ZeroDivisionError), crawl_collector():
+        assert gc.get_threshold() == (GC_GEN0_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 1000
+        raise ZeroDivisionError  # an extractor failing mid-pass
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
