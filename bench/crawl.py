@@ -70,17 +70,25 @@ class Site:
 
 
 def measured(command: list[str], site: Site, output: Path | None) -> Run:
-    """Run ``command`` as a child; its wall time, CPU and peak RSS from ``wait4``."""
+    """Run ``command`` as a child; its wall time, CPU and peak RSS from ``wait4``.
+
+    Linux gives a child the peak RSS of the process it was started from (the parent's memory,
+    which the child shares until it executes the command, counts as the child's): so the
+    peak is the child's own only when it is above this process's own peak; else it is NaN."""
     site.requests()
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     assert os.waitstatus_to_exitcode(status) == 0, command
-    records = len(output.read_text("utf-8").splitlines()) if output and output.exists() else 0
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, site.requests(),
-               records)
+    peak = usage.ru_maxrss / 1024 if usage.ru_maxrss > own_peak else float("nan")
+    records = 0
+    if output and output.exists():
+        with output.open("rb") as lines:  # counted, not read whole: this process stays small
+            records = sum(1 for _ in lines)
+    return Run(wall, usage.ru_utime + usage.ru_stime, peak, site.requests(), records)
 
 
 def portal_crawl(site: Site, work: Path, name: str, state: Path | None = None,

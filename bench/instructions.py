@@ -32,8 +32,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic import MENU
-from crawler.extensions import restore_collector, tune_collector
-from crawler.settings import GC_GEN0_THRESHOLD
 
 ROOT = Path(__file__).resolve().parent.parent
 _COLLECTED_RE = re.compile(r"Collected\s*:\s*(\d+)(?:\s+\d+)*")
@@ -48,6 +46,11 @@ def crawl_collector() -> Iterator[None]:
     process) comes every 100 or so of this project's pages and lands in the pass of whichever
     extractor allocates when it falls due: this project's, never trafilatura's, which makes
     almost no objects the collector tracks."""
+    # Imported here: Scrapy, which crawler.extensions brings, stays out of bench.crawl's own
+    # memory, whose peak its crawls' peak RSS would report (see bench.crawl.measured).
+    from crawler.extensions import restore_collector, tune_collector
+    from crawler.settings import GC_GEN0_THRESHOLD
+
     saved = tune_collector(GC_GEN0_THRESHOLD)
     try:
         yield
