@@ -20,15 +20,15 @@ from scrapy.exceptions import DropItem
 from crawler.pages.document import Document
 from crawler.pages.kinds import Page, PageKind
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline, ValidationPipeline
+from crawler.saved import read_saved
 
 PIPELINES = (ParagraphDedupPipeline(), DateNormalizationPipeline(), ValidationPipeline())
 
 
 def _read(path: Path, url: str | None) -> tuple[str, bytes, dict[str, str]]:
     if path.is_dir():
-        info = json.loads((path / "response.json").read_text("utf-8"))
-        body = (path / info.get("body", "body.html")).read_bytes()
-        return url or info["url"], body, info.get("headers", {})
+        saved = read_saved(path)
+        return url or saved.url, saved.body, saved.headers
     return url or path.resolve().as_uri(), path.read_bytes(), {}
 
 

@@ -6,8 +6,12 @@ every produced record against it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict
+
+from itemadapter import ItemAdapter
 
 
 class Image(TypedDict):
@@ -59,3 +63,11 @@ class Article:
     #: (``RECHECK_DAYS``); false for an article written for the first time.
     update: bool = False
     fetched_at: str | None = None  #: ISO 8601 UTC time of the fetch of the first page
+
+
+def content_hash(item: Any) -> str:
+    """What a change of an article means: its headline, date text and body."""
+    adapter = ItemAdapter(item)
+    text = json.dumps([adapter.get("title"), adapter.get("published_at_raw"),
+                       adapter.get("paragraphs")], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -6,22 +6,19 @@ so ``python -m crawler.extract`` and the tests run them without a crawler.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
-from crawler import cluster
-from crawler.processors import day_of, find_date, paragraph_key, split_trailing_date
-from crawler.state import CrawlState, state_for
+from crawler.dates import day_of, find_date, split_trailing_date
+from crawler.items import content_hash
+from crawler.text import paragraph_key
 
 if TYPE_CHECKING:
     from typing import Self
 
-    import redis
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
@@ -31,7 +28,7 @@ logger = logging.getLogger(__name__)
 TRACKED_FIELDS = ("published_at", "source", "author", "editor", "channel")
 
 
-class _StatsPipeline:
+class StatsPipeline:
     def __init__(self, stats: StatsCollector | None = None) -> None:
         self.stats = stats
 
@@ -44,7 +41,7 @@ class _StatsPipeline:
             self.stats.inc_value(key, count)
 
 
-class ParagraphDedupPipeline(_StatsPipeline):
+class ParagraphDedupPipeline(StatsPipeline):
     """Drop repeated paragraphs (a body printed twice, a paragraph repeated), compared without
     whitespace; the first occurrence stays, in order. Counts ``dedup/paragraphs_removed``."""
 
@@ -62,7 +59,7 @@ class ParagraphDedupPipeline(_StatsPipeline):
         return item
 
 
-class DateNormalizationPipeline(_StatsPipeline):
+class DateNormalizationPipeline(StatsPipeline):
     """Dates to ISO: ``published_at`` from its raw text when missing, related-link dates split
     out of titles, repeated related links dropped, bare dates removed from the body."""
 
@@ -105,7 +102,7 @@ def _is_dateline(paragraph: str) -> bool:
     return len(paragraph.replace(parsed.raw, "").strip(" ()（）[]【】")) <= 2
 
 
-class ValidationPipeline(_StatsPipeline):
+class ValidationPipeline(StatsPipeline):
     """Drop a record without title, or without body text or images, logging its URL and
     reason, counting
     ``validation/dropped/<reason>``. Counts what valid records lack
@@ -126,7 +123,7 @@ class ValidationPipeline(_StatsPipeline):
         return item
 
 
-class ExtractionLayerPipeline(_StatsPipeline):
+class ExtractionLayerPipeline(StatsPipeline):
     """Count which layer read each field, overall (``extraction/<field>/<layer>``) and per
     channel (``extraction/channel/<channel>/<field>/<layer>``), and warn once per channel
     when pages of a channel whose body the template rules read start needing the generic
@@ -160,7 +157,7 @@ class ExtractionLayerPipeline(_StatsPipeline):
         return item
 
 
-class DateWindowPipeline(_StatsPipeline):
+class DateWindowPipeline(StatsPipeline):
     """Drop records published outside the crawl's date window (``-a since=``, ``-a until=``,
     either end open), counting ``window/dropped``; undated records are kept and counted
     (``window/undated``), since nothing says they are outside."""
@@ -188,82 +185,24 @@ class DateWindowPipeline(_StatsPipeline):
         return item
 
 
-class UniqueArticlePipeline(_StatsPipeline):
+class UniqueArticlePipeline(StatsPipeline):
     """Write each article once per crawl, whichever URLs reached it: by canonical URL, and by
     content for copies that do not say they are one (a print view without a canonical link)."""
 
-    def __init__(self, stats: StatsCollector | None = None,
-                 shared: redis.Redis | None = None) -> None:
+    def __init__(self, stats: StatsCollector | None = None) -> None:
         super().__init__(stats)
         self.seen: set[str] = set()
-        self.shared = shared  # the cluster's set of written records, across workers
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        url = crawler.settings.get("REDIS_URL")
-        return cls(crawler.stats, cluster.client(url) if url else None)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         keys = {adapter["url"], *(adapter.get("pages") or [])[:1], content_hash(item)}
-        if self.shared is not None:
-            # One SADD is atomic: of two workers adding the same article, one adds nothing.
-            duplicate = self.shared.sadd(cluster.EMITTED_KEY, *sorted(keys)) < len(keys)
-        else:
-            duplicate = bool(keys & self.seen)
-            self.seen.update(keys)
-        if duplicate:
+        if self.seen_before(keys):
             self.inc("dedup/articles_removed")
             raise DropItem(f"duplicate: {adapter['url']}", log_level="DEBUG")
         return item
 
-
-def content_hash(item: Any) -> str:
-    """What a change of an article means: its headline, date text and body."""
-    adapter = ItemAdapter(item)
-    text = json.dumps([adapter.get("title"), adapter.get("published_at_raw"),
-                       adapter.get("paragraphs")], ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-class StatePipeline(_StatsPipeline):
-    """Across runs: a record already written with the same content is dropped, and so is a
-    copy of a written article under a new URL (its URL becomes an alias); one whose content
-    changed (re-fetched within ``RECHECK_DAYS``) is written with ``update: true``.
-    Written records become known only when the run's output file is in place
-    (``StateExtension``). Off without ``STATE_URI``."""
-
-    def __init__(self, state: CrawlState, stats: StatsCollector | None = None,
-                 batch_size: int = 0) -> None:
-        super().__init__(stats)
-        self.state = state
-        self.batch_size = batch_size  #: records per output file (FEED_EXPORT_BATCH_ITEM_COUNT)
-        self.passed = 0
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        state = state_for(crawler)
-        if state is None:
-            raise NotConfigured
-        return cls(state, crawler.stats, crawler.settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT"))
-
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        digest = content_hash(item)
-        known = self.state.known(adapter["url"])
-        if known is not None and known.content_hash == digest:
-            self.inc("state/unchanged")
-            raise DropItem(f"unchanged: {adapter['url']}", log_level="DEBUG")
-        if known is None and (written := self.state.written_copy(digest)):
-            # Moved to another channel, republished under a new URL: the article is written.
-            self.state.add_alias(adapter["url"], written)
-            self.inc("state/copy_of_written")
-            raise DropItem(f"a copy of {written}: {adapter['url']}", log_level="DEBUG")
-        adapter["update"] = known is not None
-        self.inc("records/updated" if known else "records/new")
-        # The last pipeline: records leave in order, so this one goes to file n // size + 1.
-        number = self.passed // self.batch_size + 1 if self.batch_size else 1
-        self.passed += 1
-        self.state.add_pending(adapter["url"], digest, adapter.get("published_at"),
-                               self.state.batch_name(number))
-        return item
+    def seen_before(self, keys: set[str]) -> bool:
+        """Whether any of an article's keys was written in this crawl; remembers them all."""
+        seen = bool(keys & self.seen)
+        self.seen.update(keys)
+        return seen

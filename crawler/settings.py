@@ -6,7 +6,8 @@ Every one can be overridden from the command line (``-s NAME=VALUE``).
 BOT_NAME = "portal-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
-ADDONS: dict[str, int] = {}
+# Several machines, one crawl: on with REDIS_URL, else it changes nothing (crawler/cluster/).
+ADDONS = {"crawler.cluster.addon.ClusterAddon": 0}
 
 # --- Politeness: a government portal is a shared public resource -------------------------
 USER_AGENT = "portal-crawler/0.1 (+https://pypi.org/project/scrapy/; news archive crawler)"
@@ -26,18 +27,18 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
     # Backoff between retries and Retry-After (replaces the immediate built-in retry).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     # Replay and record sit next to the network, under redirects and decompression.
-    "crawler.middlewares.ReplayMiddleware": 950,
-    "crawler.middlewares.RecordMiddleware": 951,
+    "crawler.middlewares.replay.ReplayMiddleware": 950,
+    "crawler.middlewares.replay.RecordMiddleware": 951,
     # Only http(s); no loopback or private address unless the crawl starts on one.
-    "crawler.middlewares.SafetyMiddleware": 40,
+    "crawler.middlewares.safety.SafetyMiddleware": 40,
     # Just below Scrapy's robots middleware (100): the spider's robots.txt request (for its
     # Sitemap: lines) is answered with the response Scrapy's own fetch got.
-    "crawler.middlewares.RobotsTxtOnceMiddleware": 110,
+    "crawler.middlewares.robots.RobotsTxtOnceMiddleware": 110,
     # Across runs: written articles and dead pages are not fetched again (needs STATE_URI).
     # Above RedirectMiddleware (600) so that it sees redirects, and 404s, as served.
-    "crawler.middlewares.StateMiddleware": 650,
+    "crawler.state.middleware.StateMiddleware": 650,
 }
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
 RETRY_BACKOFF_MAX = 60.0  # cap, including a server's Retry-After
@@ -57,7 +58,7 @@ DNS_TIMEOUT = 20
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 
 # --- Identity: the same page by several URLs is fetched once -----------------------------
-REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.CanonicalUrlFingerprinter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.fingerprint.CanonicalUrlFingerprinter"
 
 # --- The crawl policy of the portal spider ------------------------------------------------
 PORTAL_OTHER_PAGES = 200  # pages that are neither article nor list, per crawl
@@ -77,14 +78,9 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractionLayerPipeline": 350,
     "crawler.pipelines.DateWindowPipeline": 380,  # with -a since= / -a until=
     "crawler.pipelines.UniqueArticlePipeline": 400,
-    "crawler.pipelines.StatePipeline": 500,  # needs STATE_URI
+    "crawler.state.pipeline.StatePipeline": 500,  # needs STATE_URI
 }
-EXTENSIONS = {"crawler.extensions.StateExtension": 500,  # needs STATE_URI
-              "crawler.extensions.GcTuning": 100}
-# The garbage collector (crawler.extensions.GcTuning): start-up objects frozen, the youngest
-# generation collected every this many net new objects (Python's default: 700).
-GC_TUNING_ENABLED = True
-GC_GEN0_THRESHOLD = 20_000
+EXTENSIONS = {"crawler.state.extension.StateExtension": 500}  # needs STATE_URI
 FEED_STORAGES = {"": "crawler.feeds.AtomicFileFeedStorage",
                  "file": "crawler.feeds.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"

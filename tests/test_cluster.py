@@ -13,8 +13,11 @@ import pytest
 from scrapy.exceptions import DontCloseSpider
 
 from conftest import FAST, REDIS_PASSWORD, ROOT
-from crawler import cluster
+from crawler.cluster.worker import ClusterWorker
+from crawler.redis_connection import client
 from growing_portal import GrowingPortal
+
+pytestmark = pytest.mark.slow  # crawls in subprocesses
 
 
 def worker(tmp_path: Path, name: str, start: str, redis_url: str) -> subprocess.Popen[str]:
@@ -93,8 +96,8 @@ def test_a_killed_worker_loses_nothing_for_good(tmp_path: Path, redis_url: str) 
 def test_an_idle_worker_stays_while_another_still_fetches(redis_url: str) -> None:
     # The first worker may still be reading the start pages when a joining one finds the
     # queue empty: their links are not queued yet.
-    server = cluster.client(redis_url)
-    idle, busy = (cluster.ClusterWorker(server, idle_seconds=1, presence_ttl=30)
+    server = client(redis_url)
+    idle, busy = (ClusterWorker(server, idle_seconds=1, presence_ttl=30)
                   for _ in range(2))
     busy.me += ":busy"
     with pytest.raises(DontCloseSpider):

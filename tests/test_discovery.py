@@ -21,6 +21,8 @@ from discovery_portal import (
 )
 from test_incremental import cron, start_cron
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses
+
 
 def stats(log: str, key: str) -> int:
     match = re.search(rf"'{re.escape(key)}': (\d+)", log)

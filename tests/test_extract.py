@@ -20,13 +20,13 @@ from conftest import PORTAL, ROOT
 from crawler.cron import EXIT_ANOMALY, EXIT_OK, verdict
 from crawler.extract import extract
 from crawler.items import Article
-from crawler.middlewares import StateMiddleware
 from crawler.pages.article import ArticlePage
 from crawler.pages.document import Document
 from crawler.pages.kinds import Page, PageKind
 from crawler.pages.sitemaps import parse_feed, parse_sitemap, robots_sitemaps
 from crawler.pipelines import ExtractionLayerPipeline
-from crawler.state import CrawlState
+from crawler.state.middleware import StateMiddleware
+from crawler.state.sqlite import SqliteState
 
 ARTICLE = """<html><head><title>市场监管局开展春季农资打假_工作动态</title></head><body>
 <h1>市场监管局开展春季农资打假</h1><p>发布时间：2023-03-15 09:30 来源：某县市场监管局</p>
@@ -136,7 +136,7 @@ def test_sitemaps_feeds_and_redirects_skip_urls_urllib_cannot_parse(tmp_path: Pa
         == ["http://www.example.gov.cn/a/t2.html"]
     assert robots_sitemaps(f"Sitemap: {BROKEN[1]}\nSitemap: /s.xml\n".encode(), base) \
         == ["http://www.example.gov.cn/s.xml"]
-    state = CrawlState(tmp_path / "s.sqlite3")
+    state = SqliteState(tmp_path / "s.sqlite3")
     middleware = StateMiddleware(state, StatsCollector(get_crawler()), 30, timedelta(days=7))
     old = Request("http://www.example.gov.cn/old.html")
     response = Response(old.url, status=301, headers={"Location": BROKEN[0]}, request=old)

@@ -16,6 +16,9 @@ import pytest
 from conftest import ROOT
 from growing_portal import CHANNELS, PER_PAGE, GrowingPortal
 
+pytestmark = pytest.mark.slow  # crawls in subprocesses
+
+
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "RETRY_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=DEBUG")
 

@@ -13,8 +13,13 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from growing_portal import GrowingPortal
 from test_incremental import cron, start_cron
+
+pytestmark = pytest.mark.slow  # crawls in subprocesses
+
 
 ROUNDS = int(os.environ.get("KILL_ROUNDS", "3"))
 

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import codecs
-import random
-import re
-from difflib import SequenceMatcher
-
 import pytest
 from lxml import etree
 
-from bench.synthetic import SyntheticPortal
 from conftest import PORTAL, html_page, saved_page
 from crawler.pages.document import Document
-from crawler.pages.generic import inside, line_points, longest_shared_run
+from crawler.pages.generic import inside, line_points
 from crawler.pages.kinds import PageKind
 from crawler.pages.lines import Line, page_lines
-from crawler.pages.markers import (
-    BREADCRUMB_HINTS,
-    BREADCRUMB_LABELS,
-    BREADCRUMB_RE,
-    EDITOR_HINT,
-    EDITOR_LABELS,
-    EDITOR_LINE_RE,
-    SOURCE_LINE_HINT,
-    SOURCE_LINE_LABELS,
-    SOURCE_LINE_RE,
-)
-from crawler.pages.templates import TEMPLATES, template_body
+from crawler.pages.templates import template_body
 from crawler.pipelines import DateNormalizationPipeline, ParagraphDedupPipeline
+from synthetic_portal import SyntheticPortal
 
 SEED = "zlxs-seed-article-body-twice"
 
@@ -111,33 +95,6 @@ def test_text_changed_after_decoding_is_what_the_parser_reads() -> None:
 def test_gb18030_only_characters_survive() -> None:
     paragraphs = saved_page("zjyw-trs-article-gb18030-chars").article.body.paragraphs
     assert paragraphs[-1] == "参加会议的还有喆、镕等同志。"
-
-
-def test_the_gbk_table_decodes_as_the_codec_or_leaves_it_to_the_codec() -> None:
-    # crawler/pages/_gbk.pyx: ASCII and two-byte characters by table; anything else is None.
-    from crawler.pages._gbk import decode_gbk
-
-    def codec(body: bytes) -> str:
-        return codecs.getincrementaldecoder("gb18030")("replace").decode(body, final=False)
-
-    rng = random.Random(7)
-    plain = []
-    for _ in range(3000):
-        body = b"".join(rng.choice([
-            bytes([rng.randint(0, 0x7F)]),
-            bytes([rng.randint(0x81, 0xFE), rng.randint(0x40, 0xFE)]),  # 0x7F: no trail byte
-            bytes([rng.randint(0x80, 0xFF), rng.randint(0, 0xFF)]),
-            "喆镕𠀀".encode("gb18030")]) for _ in range(rng.randint(0, 20)))
-        text = decode_gbk(body)
-        assert text is None or text == codec(body), body
-        plain += [body] if text is not None else []
-    assert len(plain) > 100  # the table answered often, not only None
-    for case in ("zjyw-trs-article-gb18030-chars", "dfdt-table-gbk-no-charset"):
-        body = next(PORTAL.glob(f"{case}/body.html")).read_bytes()
-        assert decode_gbk(body) in (None, codec(body))
-    assert decode_gbk("质量兴市".encode("gbk")) == "质量兴市"
-    assert decode_gbk("质量".encode("gbk") + b"\xd6") is None  # cut off: the codec leaves it out
-    assert decode_gbk("𠀀".encode("gb18030")) is None  # four bytes
 
 
 def test_generic_layer_reads_an_unseen_br_template() -> None:
@@ -380,16 +337,6 @@ def test_body_points_count_punctuation_marks_up_to_ten(marks: int, kinds: str) -
     assert line_points(line) - line_points(unpunctuated) == pytest.approx(min(marks, 10))
 
 
-def test_longest_shared_run_agrees_with_difflib() -> None:
-    # Few distinct characters, so that runs are shared often and at several lengths.
-    rng = random.Random(6)
-    for _ in range(3000):
-        text = "".join(rng.choices("质量兴市a ", k=rng.randrange(0, 40)))
-        other = "".join(rng.choices("质量兴市a ", k=rng.randrange(0, 40)))
-        expected = SequenceMatcher(None, text, other, autojunk=False).find_longest_match().size
-        assert longest_shared_run(text, other) == expected, (text, other)
-
-
 @pytest.mark.parametrize(("body", "expected"), [
     # A rule's class as one of several, the outermost of nested matches, in document order.
     ('<div class="x"><p>甲</p></div><div class="main  TRS_Editor\nclearfix" data-k="1">'
@@ -414,51 +361,6 @@ def test_template_rules_find_the_outermost_marked_element(
     assert (found and (found[0], found[1].get("data-k"))) == (expected or None)
 
 
-def test_template_rules_agree_with_a_scan_of_every_attribute() -> None:
-    # The reference: every class and id attribute read in document order, rules in order.
-    def scan(root: etree._Element) -> tuple[str, etree._Element] | None:
-        marked = [(name, value, element) for element in root.iter()
-                  for name, value in element.items() if name in ("class", "id")]
-        for template in TEMPLATES:
-            for name, value, element in marked:
-                if (template.classes.intersection(value.split()) if name == "class"
-                        else value in template.ids):
-                    return template.name, element
-        return None
-
-    portal = SyntheticPortal(12)
-    bodies = [portal.respond(path)[2] for path in portal.all_article_paths()]
-    bodies += [path.read_bytes() for path in sorted(PORTAL.glob("*/body.html"))]
-    assert len(bodies) > 30
-    found = set()
-    for body in bodies:
-        root = Document.from_bytes("http://a.cn/zjyw/t1.html", body).root
-        assert template_body(root) == scan(root)
-        found.add((template_body(root) or ("",))[0])
-    assert {"trs-wcm", ""} <= found
-
-
-def test_template_rules_skip_an_id_the_parser_indexed_on_an_element_since_removed() -> None:
-    document = Document.from_bytes("http://a.cn/zjyw/t1.html", b"<html><body><div id='zoom'>"
-                                   b"</div><p class='TRS_Content' data-k='1'>x</p></body></html>")
-    removed = document.root.find(".//div")  # held, so the index still names it
-    removed.getparent().remove(removed)
-    found = template_body(document.root)
-    assert found is not None and (found[0], found[1].get("data-k")) == ("article-content", "1")
-
-
-@pytest.mark.parametrize(("labels", "hints", "pattern"), [
-    (EDITOR_LABELS, (EDITOR_HINT,), EDITOR_LINE_RE),
-    (SOURCE_LINE_LABELS, (SOURCE_LINE_HINT,), SOURCE_LINE_RE),
-    (BREADCRUMB_LABELS, BREADCRUMB_HINTS, BREADCRUMB_RE),
-])
-def test_line_patterns_run_only_where_their_hint_is(
-        labels: tuple[str, ...], hints: tuple[str, ...], pattern: re.Pattern[str]) -> None:
-    # Lines without a hint skip the pattern: every label it matches must hold one.
-    assert all(any(hint in label for hint in hints) for label in labels)
-    assert {label for label in labels if pattern.search(f"（{label}：张三）")} == set(labels)
-
-
 def test_the_lines_inside_an_element_are_those_whose_block_is_in_it() -> None:
     # ``inside`` reads a block's lines as one run of them; checked against every element,
     # blocks and others (a <span> around blocks, a <font> in a line), of real-shaped pages.
@@ -478,52 +380,3 @@ def test_the_lines_inside_an_element_are_those_whose_block_is_in_it() -> None:
             assert inside(spans, element) == expected
         assert inside(spans, *elements[-3:]) == sorted(
             {i for element in elements[-3:] for i in inside(spans, element)})
-
-
-URL_BASES = ("http://h.cn/", "http://h.cn", "http://h.cn/a/b.html", "http://h.cn/a/b/",
-             "https://H.cn:8080/a//b/c.html?x=1#f", "http://h.cn/a;p/b.jsp;jsessionid=1",
-             "http://u@h.cn/%E4%B8%AD/b.html?q", "file:///tmp/a/b.html")
-HREFS = ("a.html", "./a.html", "../a.html", "../../../../a.html", "a/../b.html", ".", "..", "./",
-         "../", "a//b.html", "a/./b/../c.html?x=1&y=../z#f", "a.html?", "a.html#", "a.html?#",
-         "a b.html", "中文.html", "%20a.html", "a\\b.html", "a.html?x=a:b", "a;b.html",
-         "\x01a.html", "a\nb.html", "?x=1", "#top", "", "//h2.cn/a", "/abs/x.html", "mailto:x@h.cn",
-         "javascript:void(0)", "a:b.html", "./a.html#x?y", "..a.html", "a..", "...", "a/.", "a/..",
-         " \u3000a.html ", "a/b/c/", "a?b/../c", "//[x/a", "http://[x/a")
-
-
-def test_page_relative_links_resolve_as_urljoin_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    from urllib.parse import urljoin, urlsplit
-
-    from crawler.pages import lines
-
-    portal = SyntheticPortal(4)
-    bodies = [portal.respond(path)[2] for path in portal.all_article_paths()]
-    bodies += [path.read_bytes() for path in sorted(PORTAL.glob("*/body.html"))]
-    hrefs = set(HREFS)
-    for body in bodies:
-        root = Document.from_bytes("http://a.cn/", body).raw_root
-        hrefs.update(value for element in root.iter() for name, value in element.items()
-                     if name in ("href", "src"))
-    assert len(hrefs) > 200
-
-    def joined(base: str, href: str) -> str:  # what urllib refuses is a link to nowhere: ''
-        try:
-            return urljoin(base, href.strip())
-        except ValueError:
-            return ""
-
-    for base in URL_BASES:
-        parts = urlsplit(base)
-        origin, folder = f"{parts.scheme}://{parts.netloc}", lines._folder(base)
-        for href in hrefs:
-            assert lines._page_url(href, base, origin, folder) == joined(base, href), (base, href)
-
-    def refused(base: str, url: str) -> str:
-        raise AssertionError(f"urljoin called for {url}")
-
-    monkeypatch.setattr(lines, "urljoin", refused)  # the common shapes never reach urljoin
-    folder = lines._folder("http://h.cn/a/b/c.html")
-    assert [lines._page_url(href, "", "http://h.cn", folder) for href in
-            ("list.shtml", "../../200502/index.htm", "./t1.html?id=2#top", "中文 名.pdf")] == [
-        "http://h.cn/a/b/list.shtml", "http://h.cn/200502/index.htm",
-        "http://h.cn/a/b/t1.html?id=2#top", "http://h.cn/a/b/中文 名.pdf"]

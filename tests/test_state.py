@@ -14,14 +14,15 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.items import Article
-from crawler.pipelines import StatePipeline
-from crawler.state import CrawlState, StateError, open_state
+from crawler.state import StateError, StateStore, open_state
+from crawler.state.pipeline import StatePipeline
+from crawler.state.sqlite import SqliteState
 
 URL = "http://www.a.gov.cn/xw/t20230728_1.html"
 
 
 def test_article_is_known_only_after_its_batch_is_settled(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "s.sqlite3")
+    state = SqliteState(tmp_path / "s.sqlite3")
     output = tmp_path / "out.jsonl"
     state.begin_batch(str(output))
     state.add_pending(URL, "hash1", "2023-07-28")
@@ -35,7 +36,7 @@ def test_article_is_known_only_after_its_batch_is_settled(tmp_path: Path) -> Non
 def test_a_killed_runs_batch_is_settled_by_the_next_run(
         tmp_path: Path, file_in_place: bool, known: bool) -> None:
     path, output = tmp_path / "s.sqlite3", tmp_path / "out.jsonl"
-    killed = CrawlState(path)
+    killed = SqliteState(path)
     killed.run = "20261127T000000-999999999"  # a process that is gone
     killed.begin_batch(str(output))
     killed.add_pending(URL, "hash1", None)
@@ -49,7 +50,7 @@ def test_a_killed_runs_batch_is_settled_by_the_next_run(
 
 
 def test_aliases_lead_to_a_known_article(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "s.sqlite3")
+    state = SqliteState(tmp_path / "s.sqlite3")
     state.add_alias("http://www.a.gov.cn/old/1.html", URL)
     assert state.known("http://www.a.gov.cn/old/1.html") is None  # not written yet
     state.begin_batch(None)
@@ -59,7 +60,7 @@ def test_aliases_lead_to_a_known_article(tmp_path: Path) -> None:
 
 
 def test_dead_pages_are_skipped_until_their_recheck_with_backoff(tmp_path: Path) -> None:
-    state = CrawlState(tmp_path / "s.sqlite3")
+    state = SqliteState(tmp_path / "s.sqlite3")
     state.mark_page(URL, "404", timedelta(hours=1))
     first = state.skip_until(URL)
     assert first is not None and 3500 < first - time.time() <= 3600
@@ -71,8 +72,8 @@ def test_dead_pages_are_skipped_until_their_recheck_with_backoff(tmp_path: Path)
 
 
 def test_recheck_window() -> None:
-    assert CrawlState.recheck_since(0) is None
-    assert CrawlState.recheck_since(3, date(2023, 7, 28)) == "2023-07-25"
+    assert StateStore.recheck_since(0) is None
+    assert StateStore.recheck_since(3, date(2023, 7, 28)) == "2023-07-25"
 
 
 def test_unusable_state_is_an_error_not_a_fresh_start(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from posixpath import dirname
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from crawler.dates import ParsedDate, date_in_url, day_of, find_date
 from crawler.items import Article, Attachment, Image, RelatedLink
 from crawler.pages.generic import (
     HEADER_LINES,
@@ -50,15 +51,7 @@ from crawler.pages.markers import (
 )
 from crawler.pages.metadata import Metadata, read_metadata
 from crawler.pages.templates import template_body
-from crawler.processors import (
-    ParsedDate,
-    canonical_url,
-    clean_url,
-    date_in_url,
-    day_of,
-    find_date,
-    host_of,
-)
+from crawler.urls import canonical_url, clean_url, host_of
 
 if TYPE_CHECKING:
     from lxml.etree import _Element

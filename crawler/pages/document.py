@@ -11,12 +11,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from crawler.processors import INVISIBLE_SPACES, join_url, normalize_space
-
-try:  # built by setup.py; without it, the codec decodes the same text more slowly
-    from crawler.pages._gbk import decode_gbk
-except ImportError:
-    decode_gbk = None
+from crawler.text import INVISIBLE_SPACES, normalize_space
+from crawler.urls import join_url
 
 # GB2312 and GBK pages routinely use characters only GB18030 (their superset) defines.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
@@ -97,10 +93,6 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, str, bool]:
     candidates = [c for c in declared if c] + [c for c in _SNIFF_ORDER if c not in declared]
     best: tuple[int, str, str] | None = None
     for codec in candidates:
-        if codec == "gb18030" and decode_gbk is not None:  # the table for plain GBK bytes
-            fast = decode_gbk(body)
-            if fast is not None:
-                return fast, codec, False
         # Not final: a body cut short (a lying Content-Length) may end inside a character,
         # which is left out rather than turned into a replacement character.
         text = codecs.getincrementaldecoder(codec)("replace").decode(body, final=False)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from crawler.dates import ParsedDate, find_date
 from crawler.pages.markers import (
     AUTHOR_LABELS,
     DATE_LABELS,
@@ -19,11 +21,9 @@ from crawler.pages.markers import (
     LABEL_RE,
     PUNCT_RE,
     SOURCE_LABELS,
-    TEN_PUNCT_RE,
     VALUE_END_RE,
     label_of,
 )
-from crawler.processors import ParsedDate, find_date
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as HtmlElement
@@ -45,11 +45,7 @@ def line_points(line: Line) -> float:
     if own < MIN_BODY_LINE or line.link_chars / max(len(line.text), 1) > 0.35:
         return 0.0
     weight = 0.3 if line.block.tag in ("li", "dd", "dt") else 1.0
-    text = line.text
-    # Commas and full stops are most of a paragraph's marks: ten of them settle it, counted
-    # in C faster than the pattern steps through characters.
-    punctuation = 10 if text.count("，") + text.count("。") >= 10 or TEN_PUNCT_RE.match(text) \
-        else len(PUNCT_RE.findall(text))
+    punctuation = min(len(PUNCT_RE.findall(line.text)), 10)
     return weight * (1.0 + punctuation + min(own / 60, 5))
 
 
@@ -178,26 +174,14 @@ def similarity(text: str, title_tag: str, floor: float = 0.0) -> float:
 
 
 def longest_shared_run(text: str, other: str) -> int:
-    """Length of the longest run of characters found in both strings. Each start in ``other``
-    only tries to beat the best run so far, by a substring search in C: at most
-    ``2 * len(other)`` searches, where ``difflib`` steps through every character pair.
+    """Length of the longest run of characters found in both strings.
 
     >>> longest_shared_run("国家质检总局召开会议", "质检总局_中国质量新闻网")
     4
     >>> longest_shared_run("abc", "xyz"), longest_shared_run("", "abc")
     (0, 0)
     """
-    if other in text:
-        return len(other)
-    if text in other:
-        return len(text)
-    best = start = 0
-    while start + best < len(other):
-        if other[start:start + best + 1] in text:
-            best += 1  # a longer run from this start
-        else:
-            start += 1  # none longer from here: the next start
-    return best
+    return SequenceMatcher(None, text, other, autojunk=False).find_longest_match().size
 
 
 @lru_cache(maxsize=64)  # one title, every line of a page compared with it

@@ -8,6 +8,7 @@ from posixpath import dirname
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+from crawler.dates import day_of
 from crawler.pages.generic import title_parts
 from crawler.pages.markers import (
     LAST_PAGE_TEXTS,
@@ -21,7 +22,7 @@ from crawler.pages.markers import (
     is_breadcrumb,
     looks_like_article_url,
 )
-from crawler.processors import canonical_url, clean_url, day_of, host_of
+from crawler.urls import canonical_url, clean_url, host_of
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document

@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crawler.processors import ParsedDate, find_date, join_url, normalize_space
+from crawler.dates import ParsedDate, find_date
+from crawler.text import normalize_space
+from crawler.urls import join_url
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from lxml import etree
 from scrapy.utils.gz import gunzip
 
-from crawler.processors import day_of, join_url
+from crawler.dates import day_of
+from crawler.urls import join_url
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.http import TextResponse
 
-from crawler.cluster import apply_cluster_settings
+from crawler.dates import day_of
 from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
 from crawler.pages.markers import (
@@ -33,8 +33,8 @@ from crawler.pages.sitemaps import (
     parse_sitemap,
     robots_sitemaps,
 )
-from crawler.processors import canonical_url, clean_url, day_of, host_of
-from crawler.state import CrawlState, state_for
+from crawler.state import StateStore, state_for
+from crawler.urls import canonical_url, clean_url, host_of
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -95,14 +95,11 @@ class PortalSpider(Spider):
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
-        apply_cluster_settings(settings)
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", {settings.get("PORTAL_DEFAULT_FEED"): {
                 "format": "jsonlines", "encoding": "utf-8"}}, priority="spider")
 
     async def start(self) -> AsyncIterator[Request]:
-        if not getattr(self, "seed", True):
-            return  # a cluster worker joining a run: the first worker seeded it
         for url in self.start_urls:
             yield Request(url, callback=self.parse, priority=Priority.START,
                           meta={"other_depth": 0, "state_exempt": True, "start": True,
@@ -326,7 +323,7 @@ class PortalSpider(Spider):
     # --- helpers -------------------------------------------------------------------------
 
     @cached_property
-    def state(self) -> CrawlState | None:
+    def state(self) -> StateStore | None:
         return state_for(self.crawler)
 
     def _remember(self, response: Response, kind: str, setting: str, unit_hours: float) -> None:

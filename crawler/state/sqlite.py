@@ -1,12 +1,4 @@
-"""Crawl state across runs: which articles were written, which URLs lead nowhere new.
-
-SQLite in WAL mode, keyed on the canonical article URL (never on Scrapy's request
-fingerprint). An article becomes known only once the file holding its record is in place:
-records of a run are kept *pending* under the run's output path and committed after the
-output file is renamed into place. A run killed before that leaves them pending; the next
-run commits them if the file exists and drops them if it does not, so the articles are
-fetched again and nothing is lost or written twice.
-"""
+"""The SQLite state backend (``STATE_URI=path`` or ``sqlite:///path``), in WAL mode."""
 
 from __future__ import annotations
 
@@ -15,16 +7,11 @@ import logging
 import os
 import sqlite3
 import time
-import weakref
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from crawler.processors import canonical_url
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
+from crawler.state.base import Known, StateError, StateStore, batch_pid, now, process_alive
+from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -46,19 +33,9 @@ CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, finished TEXT NOT NULL, su
 VERSION = 1
 
 
-class StateError(Exception):
-    """The state store cannot be used (corrupt, locked, unknown backend): the run must stop
-    rather than silently crawl everything again."""
-
-
-@dataclass(frozen=True)
-class Known:
-    content_hash: str
-    published_at: str | None
-
-
-class CrawlState:
-    """The SQLite state store. All writes go through short transactions."""
+class SqliteState(StateStore):
+    """The state in one SQLite file, for crawls on one machine. All writes go through short
+    transactions."""
 
     def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
         self.path = path
@@ -118,13 +95,6 @@ class CrawlState:
             self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                             (url, kind, attempts, time.time() + wait))
 
-    @staticmethod
-    def recheck_since(days: int, today: date | None = None) -> str | None:
-        """Articles published on or after this day are fetched again (``RECHECK_DAYS``)."""
-        if days <= 0:
-            return None
-        return ((today or date.today()) - timedelta(days=days)).isoformat()
-
     # --- a run's records ---------------------------------------------------------------
 
     def begin_batch(self, output: str | None) -> None:
@@ -133,11 +103,7 @@ class CrawlState:
         self.batch = self.batch_name(self.batches)
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
-                            (self.batch, output, _now()))
-
-    def batch_name(self, number: int) -> str:
-        """The name of this run's ``number``-th output file's batch (1-based)."""
-        return f"{self.run}.{number}"
+                            (self.batch, output, now()))
 
     def add_pending(self, url: str, content_hash: str, published_at: str | None,
                     batch: str | None = None) -> None:
@@ -145,7 +111,7 @@ class CrawlState:
         record comes, so the batch may be named before its file is)."""
         batch = batch or self.batch
         with self.db:
-            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, NULL, ?)", (batch, _now()))
+            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, NULL, ?)", (batch, now()))
             self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
                             (batch, url, content_hash, published_at))
 
@@ -166,7 +132,7 @@ class CrawlState:
             self.db.executemany(
                 "INSERT INTO articles VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT(url) DO UPDATE "
                 "SET content_hash = ?2, published_at = ?3, last_written = ?4",
-                [(*row, _now()) for row in rows])
+                [(*row, now()) for row in rows])
             self.db.execute("DELETE FROM pending WHERE batch = ?", (batch,))
             self.db.execute("DELETE FROM batches WHERE id = ?", (batch,))
         return len(rows)
@@ -208,7 +174,7 @@ class CrawlState:
     def record_run(self, run_id: str, summary: dict[str, object]) -> None:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?)",
-                            (run_id, _now(), json.dumps(summary, ensure_ascii=False)))
+                            (run_id, now(), json.dumps(summary, ensure_ascii=False)))
 
     def recent_runs(self, count: int) -> list[dict[str, object]]:
         rows = self.db.execute("SELECT summary FROM runs ORDER BY finished DESC LIMIT ?",
@@ -223,57 +189,3 @@ class CrawlState:
         self.db.close()
 
 
-def batch_pid(batch: str) -> str:
-    """The process id in a batch name (``<time>-[<host>-]<pid>.<n>``).
-
-    >>> batch_pid("20261127T053716-4242.3"), batch_pid("20261127T053716-vm-17.1")
-    ('4242', '17')
-    """
-    return batch.rpartition("-")[2].split(".")[0]
-
-
-def process_alive(pid: str) -> bool:
-    """Whether a process with this id runs on this machine (a crawl that owns a batch)."""
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def open_state(uri: str, *, timeout: float = 10.0) -> CrawlState:
-    """The state named by ``STATE_URI``: a file path (SQLite), ``sqlite:///path``, or a
-    ``redis://`` URL (the distributed backend, ``crawler.redis_state``)."""
-    if uri.startswith(("redis://", "rediss://")):
-        from redis.exceptions import RedisError
-
-        from crawler.cluster import client
-        from crawler.redis_state import RedisState
-
-        try:
-            return RedisState(client(uri))  # type: ignore[return-value]
-        except RedisError as error:
-            raise StateError(f"cannot use the Redis state: {error}") from error
-    path = uri.removeprefix("sqlite://") if uri.startswith("sqlite://") else uri
-    return CrawlState(Path(path).expanduser(), timeout=timeout)
-
-
-_OPEN: weakref.WeakKeyDictionary[Crawler, CrawlState | None] = weakref.WeakKeyDictionary()
-
-
-def state_for(crawler: Crawler) -> CrawlState | None:
-    """The crawl's state store, opened once per crawler; None when ``STATE_URI`` is unset."""
-    if crawler not in _OPEN:
-        uri = crawler.settings.get("STATE_URI")
-        state = open_state(
-            uri, timeout=crawler.settings.getfloat("STATE_LOCK_TIMEOUT", 10.0)) if uri else None
-        if state is not None:
-            state.recover()
-        _OPEN[crawler] = state
-    return _OPEN[crawler]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

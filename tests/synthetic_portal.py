@@ -1,8 +1,9 @@
-"""A synthetic portal for benchmarks: N articles over several channels and three templates,
-20-80 KB pages in GBK and UTF-8, paginated lists, related links, print views, non-article
-pages and a calendar trap; served from memory-free generators on 127.0.0.1.
+"""A synthetic portal: N articles over several channels and three templates, 20-80 KB pages
+in GBK and UTF-8, paginated lists, related links, print views, non-article pages and a
+calendar trap; pages are a pure function of the path, served on 127.0.0.1. The tests read
+its pages; the crawl benchmark serves it:
 
-    python -m bench.synthetic --articles 2000 --port 8800   # serve until interrupted
+    python tests/synthetic_portal.py --articles 2000 --port 8800   # serve until interrupted
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The crawl state in Redis, for workers on several machines (``STATE_URI=redis://...``).
+"""The Redis state backend, for workers on several machines (``STATE_URI=redis://...``).
 
 The same contract as the SQLite store: articles become known only once the file holding
 their records is in place. A worker's pending records carry its host name, so a run killed
@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.processors import canonical_url
-from crawler.state import CrawlState, Known, batch_pid, process_alive
+from crawler.state.base import Known, StateStore, batch_pid, process_alive
+from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     import redis
@@ -25,10 +25,8 @@ KEY = "portal:state:"
 RUNS_KEPT = 100
 
 
-class RedisState:
-    """``CrawlState``'s interface on Redis hashes under ``portal:state:``."""
-
-    recheck_since = staticmethod(CrawlState.recheck_since)
+class RedisState(StateStore):
+    """The state on Redis hashes under ``portal:state:``."""
 
     def __init__(self, server: redis.Redis) -> None:
         self.server = server
@@ -78,9 +76,6 @@ class RedisState:
         self.batch = self.batch_name(self.batches)
         self.server.hset(KEY + "batches", self.batch, json.dumps(
             {"output": output, "host": self.host, "started": time.time()}))
-
-    def batch_name(self, number: int) -> str:
-        return f"{self.run}.{number}"
 
     def add_pending(self, url: str, content_hash: str, published_at: str | None,
                     batch: str | None = None) -> None:

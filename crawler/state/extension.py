@@ -1,0 +1,62 @@
+"""Settling the crawl state once the run's output file is in place."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.state import StateStore, state_for
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+
+class StateExtension:
+    """Commits the run's records to the state after the feed exporter has renamed the output
+    into place (``feed_exporter_closed``); remembers pages whose records were dropped."""
+
+    def __init__(self, state: StateStore, stats: StatsCollector, has_feeds: bool,
+                 dropped_recheck: timedelta) -> None:
+        self.state = state
+        self.stats = stats
+        self.has_feeds = has_feeds
+        self.dropped_recheck = dropped_recheck
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        state = state_for(crawler)
+        if state is None:
+            raise NotConfigured
+        assert crawler.stats is not None
+        ext = cls(state, crawler.stats, bool(crawler.settings.getdict("FEEDS")),
+                  timedelta(hours=crawler.settings.getfloat("STATE_DROPPED_RECHECK_HOURS")))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        return ext
+
+    def spider_opened(self) -> None:
+        self.stats.set_value("state/run", self.state.run)
+        for key, value in self.state.counts().items():
+            self.stats.set_value(f"state/at_start/{key}", value)
+
+    def feed_exporter_closed(self) -> None:
+        self.stats.set_value("state/committed", self.state.settle(self.state.batch))
+
+    def spider_closed(self) -> None:
+        if not self.has_feeds:
+            self.stats.set_value("state/committed", self.state.settle(self.state.batch))
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        reason = str(exception).split(":", 1)[0]
+        if reason in {"no_title", "no_body"}:
+            self.state.mark_page(ItemAdapter(item)["url"], f"dropped:{reason}",
+                                 self.dropped_recheck)
