@@ -17,8 +17,11 @@ class GrowingPortal(LocalServer):
     all published ones.
     """
 
-    def __init__(self, per_channel: int = 12, delay: float = 0.0) -> None:
+    def __init__(self, per_channel: int = 12, delay: float = 0.0, *,
+                 per_page: int = PER_PAGE, latest: bool = True) -> None:
         super().__init__(delay=delay)
+        self.per_page = per_page
+        self.latest = latest  #: the home page links each channel's newest article
         self.count = dict.fromkeys(CHANNELS, 0)
         self.grow(per_channel)
 
@@ -58,7 +61,7 @@ class GrowingPortal(LocalServer):
 
     def _home(self) -> str:
         items = "".join(f'<li><a href="{self._path(c, self.count[c])}">{self._title(c, self.count[c])}'
-                        f"</a></li>" for c in CHANNELS)
+                        f"</a></li>" for c in CHANNELS if self.latest)
         return self._page("首页", f"<ul>{items}</ul>")
 
     def _title(self, channel: str, i: int) -> str:
@@ -71,11 +74,11 @@ class GrowingPortal(LocalServer):
                 continue
             rest = path[len(prefix):]
             page = 0 if rest == ".html" else int(rest[1:-5]) if rest.startswith("_") else -1
-            pages = max(1, -(-self.count[channel] // PER_PAGE))
+            pages = max(1, -(-self.count[channel] // self.per_page))
             if not 0 <= page < pages:
                 return None
-            newest = self.count[channel] - page * PER_PAGE
-            ids = range(newest, max(0, newest - PER_PAGE), -1)
+            newest = self.count[channel] - page * self.per_page
+            ids = range(newest, max(0, newest - self.per_page), -1)
             items = "".join(f'<li><a href="{self._path(channel, i)}">{self._title(channel, i)}</a>'
                             f"<span>{self._day(i)}</span></li>" for i in ids)
             if channel == "zjyw":
@@ -89,13 +92,14 @@ class GrowingPortal(LocalServer):
         return None
 
     def _article(self, path: str) -> str | None:
+        number = path.rpartition("_")[2].removesuffix(".html")
+        i = int(number) if number.isdigit() else 0
         for channel in CHANNELS:
-            for i in range(1, self.count[channel] + 1):
-                if path == self._path(channel, i):
-                    title = self._title(channel, i)
-                    body = "".join(
-                        f"<p>　　{self._day(i):%m月%d日}，{CHANNELS[channel]}栏目发布第{i}号消息，"
-                        f"第{n}段介绍了质量监督工作的进展情况，各项工作有序推进。</p>" for n in (1, 2, 3))
-                    return self._page(title, f"<h1>{title}</h1><div>发布时间：{self._day(i)} 09:00"
-                                             f"　来源：质量网</div><div class='TRS_Editor'>{body}</div>")
+            if 1 <= i <= self.count[channel] and path == self._path(channel, i):
+                title = self._title(channel, i)
+                body = "".join(
+                    f"<p>　　{self._day(i):%m月%d日}，{CHANNELS[channel]}栏目发布第{i}号消息，"
+                    f"第{n}段介绍了质量监督工作的进展情况，各项工作有序推进。</p>" for n in (1, 2, 3))
+                return self._page(title, f"<h1>{title}</h1><div>发布时间：{self._day(i)} 09:00"
+                                         f"　来源：质量网</div><div class='TRS_Editor'>{body}</div>")
         return None

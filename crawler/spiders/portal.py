@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.dates import day_of
 from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
+from crawler.pages.listing import ListedArticle
 from crawler.pages.markers import (
     is_binary,
     looks_like_article_url,
@@ -251,6 +254,18 @@ class PortalSpider(Spider):
         rest = response.meta["rest"]
         yield self._split_request(article, rest) if rest else article
 
+    def page_failed(self, failure: Failure) -> None:
+        """A page that may hold an article failed for good (not a 404/410, not skipped): it is
+        counted, and the run's list walks do not count as complete (``StateExtension``)."""
+        if isinstance(failure.value, HttpError):
+            if failure.value.response.status in (404, 410):
+                return
+        elif failure.check(IgnoreRequest):
+            return  # known, unsafe, off-site: skipped on purpose
+        self.crawler.stats.inc_value("pages/failed")
+        logger.warning("Page failed: %s (%s)", failure.request.url,  # type: ignore[attr-defined]
+                       failure.getErrorMessage())
+
     def split_page_failed(self, failure: Failure) -> Iterator[Article]:
         """A later page of an article failed: keep the pages read so far, say so."""
         request = failure.request  # type: ignore[attr-defined]
@@ -272,9 +287,15 @@ class PortalSpider(Spider):
         channel = listing.name if urlsplit(response.url).path.strip("/") else None
         channel = channel or response.meta.get("channel")
         articles = [item for item in listing.articles if self._allowed(item.url)]
+        walk = response.meta.get("list_walk") or canonical_url(response.url)
+        if self.state is not None and any(
+                self.state.known(item.url) is None and self.state.skip_until(item.url) is None
+                for item in articles):
+            self.state.walk_found_new(walk)  # before any of them can become known
         for item in articles:
             if self._in_window(item.date):
-                yield Request(item.url, callback=self.parse, priority=Priority.ARTICLE,
+                yield Request(item.url, callback=self.parse, errback=self.page_failed,
+                              priority=Priority.ARTICLE,
                               meta={"channel": channel, "other_depth": 0, "source": "list"})
         dates = [item.date for item in articles if item.date]
         if self.since and dates and max(dates) < self.since and _newest_first(dates):
@@ -284,17 +305,31 @@ class PortalSpider(Spider):
             pages = [listing.next_page] if listing.next_page else []
         elif self.state is None:
             pages = listing.pages
-        elif any(self.state.known(item.url) is None and self.state.skip_until(item.url) is None
-                 for item in articles):
-            pages = [listing.next_page] if listing.next_page else []
-        else:  # every link here was seen before: older pages hold nothing new
-            self.crawler.stats.inc_value("state/pagination_stopped")
-            pages = []
+        else:
+            pages = self._walk_on(walk, listing.next_page, articles)
         for url in pages:
             if self._allowed(url):
                 yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
                               meta={"channel": channel, "other_depth": 0,
-                                    "state_exempt": True})
+                                    "state_exempt": True, "list_walk": walk})
+
+    def _walk_on(self, walk: str, next_page: str | None,
+                 articles: list[ListedArticle]) -> list[str]:
+        """With a state: the page of list ``walk`` to fetch next, if any. A walk stops at a
+        page whose articles are all known only where the list was complete as this run began
+        (``StateStore.walk_may_stop``); else it goes on to the list's end, so that articles
+        an interrupted run never reached are not hidden behind known ones."""
+        assert self.state is not None
+        known = all(self.state.known(item.url) is not None
+                    or self.state.skip_until(item.url) is not None for item in articles)
+        if known and self.state.walk_may_stop(walk):
+            self.crawler.stats.inc_value("state/pagination_stopped")
+            self.state.walk_ended(walk)
+            return []
+        if next_page:
+            return [next_page]
+        self.state.walk_ended(walk)
+        return []
 
     def _links(self, page: Page, depth: int) -> Iterator[Request]:
         """Every other page link on the site, by the kind its URL suggests. Pages of a 分页
@@ -316,9 +351,9 @@ class PortalSpider(Spider):
                 priority = Priority.LIST
             else:
                 priority = Priority.PAGE
-            yield Request(url, callback=self.parse, priority=priority,
-                          meta={"other_depth": depth,
-                                "state_exempt": priority is Priority.LIST})
+            yield Request(url, callback=self.parse, errback=self.page_failed,
+                          priority=priority, meta={"other_depth": depth,
+                                                   "state_exempt": priority is Priority.LIST})
 
     # --- helpers -------------------------------------------------------------------------
 

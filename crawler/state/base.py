@@ -35,6 +35,10 @@ class StateStore(ABC):
     batch: str
     batches: int
 
+    def __init__(self) -> None:
+        self._complete_at_start: dict[str, bool] = {}  #: per list walked, as the run began
+        self._walked: set[str] = set()  #: lists this run walked to a legitimate stop
+
     def batch_name(self, number: int) -> str:
         """The name of this run's ``number``-th output file's batch (1-based)."""
         return f"{self.run}.{number}"
@@ -95,6 +99,48 @@ class StateStore(ABC):
     @abstractmethod
     def recover(self) -> None:
         """Settle the batches of runs that were killed before they could."""
+
+    # --- list walks: where an incremental run may stop paging ---------------------------
+    #
+    # A list is *complete* when a walk of it reached its end (or a page of known articles
+    # while it was complete) in a run that finished cleanly: every article it listed is then
+    # written. A run that finds new articles on a list marks it incomplete before any of them
+    # can become known, so an interrupted run leaves it incomplete and the next run walks it
+    # to its end again. Only a complete list may be left at its first page of known articles.
+
+    def walk_may_stop(self, url: str) -> bool:
+        """Whether a walk of list ``url`` may stop at a page of known articles: the list was
+        complete when this run first looked at it."""
+        if url not in self._complete_at_start:
+            self._complete_at_start[url] = self.list_complete(url)
+        return self._complete_at_start[url]
+
+    def walk_found_new(self, url: str) -> None:
+        """A page of list ``url`` lists new articles: the list is incomplete until a clean
+        run has written them (recorded before any of them can become known)."""
+        if self.walk_may_stop(url) and url not in self._walked:
+            self.set_list_complete([url], False)
+
+    def walk_ended(self, url: str) -> None:
+        """This run's walk of list ``url`` reached its end, or a stop ``walk_may_stop``
+        allowed."""
+        self._walked.add(url)
+
+    def complete_walks(self) -> int:
+        """The run finished cleanly with its records in place: the lists it walked to a
+        legitimate stop are complete. Returns how many."""
+        walked = sorted(self._walked)
+        self.set_list_complete(walked, True)
+        self._walked.clear()
+        return len(walked)
+
+    @abstractmethod
+    def list_complete(self, url: str) -> bool:
+        """Whether the list whose first page is ``url`` was walked completely."""
+
+    @abstractmethod
+    def set_list_complete(self, urls: list[str], complete: bool) -> None:
+        """Mark lists (by their first page's URL) complete or not."""
 
     @abstractmethod
     def record_run(self, run_id: str, summary: dict[str, object]) -> None:

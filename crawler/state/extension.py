@@ -20,14 +20,22 @@ if TYPE_CHECKING:
 
 class StateExtension:
     """Commits the run's records to the state after the feed exporter has renamed the output
-    into place (``feed_exporter_closed``); remembers pages whose records were dropped."""
+    into place (``feed_exporter_closed``); then, when the run was clean, marks the lists it
+    walked complete; remembers pages whose records were dropped.
+
+    Clean: the spider finished (not shut down, not closed by a limit), no page that may hold
+    an article failed, and every output file was stored. In a cluster no worker sees the
+    whole run, so lists are never marked complete there (every run walks them to the end).
+    """
 
     def __init__(self, state: StateStore, stats: StatsCollector, has_feeds: bool,
-                 dropped_recheck: timedelta) -> None:
+                 dropped_recheck: timedelta, cluster: bool = False) -> None:
         self.state = state
         self.stats = stats
         self.has_feeds = has_feeds
         self.dropped_recheck = dropped_recheck
+        self.cluster = cluster
+        self.reason = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -36,7 +44,8 @@ class StateExtension:
             raise NotConfigured
         assert crawler.stats is not None
         ext = cls(state, crawler.stats, bool(crawler.settings.getdict("FEEDS")),
-                  timedelta(hours=crawler.settings.getfloat("STATE_DROPPED_RECHECK_HOURS")))
+                  timedelta(hours=crawler.settings.getfloat("STATE_DROPPED_RECHECK_HOURS")),
+                  cluster=bool(crawler.settings.get("REDIS_URL")))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.feed_exporter_closed, signal=signals.feed_exporter_closed)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -47,13 +56,24 @@ class StateExtension:
         self.stats.set_value("state/run", self.state.run)
         for key, value in self.state.counts().items():
             self.stats.set_value(f"state/at_start/{key}", value)
+        if not self.has_feeds:
+            self.state.begin_batch(None)  # no file to wait for
+
+    def spider_closed(self, reason: str) -> None:
+        self.reason = reason
+        if not self.has_feeds:
+            self.finish()
 
     def feed_exporter_closed(self) -> None:
-        self.stats.set_value("state/committed", self.state.settle(self.state.batch))
+        self.finish()
 
-    def spider_closed(self) -> None:
-        if not self.has_feeds:
-            self.stats.set_value("state/committed", self.state.settle(self.state.batch))
+    def finish(self) -> None:
+        self.stats.set_value("state/committed", self.state.settle(self.state.batch))
+        stats = self.stats.get_stats()
+        failed = stats.get("pages/failed", 0) + sum(
+            count for key, count in stats.items() if key.startswith("feedexport/failed_count/"))
+        if self.reason == "finished" and not failed and not self.cluster:
+            self.stats.set_value("state/lists_complete", self.state.complete_walks())
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         reason = str(exception).split(":", 1)[0]

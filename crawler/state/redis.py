@@ -29,6 +29,7 @@ class RedisState(StateStore):
     """The state on Redis hashes under ``portal:state:``."""
 
     def __init__(self, server: redis.Redis) -> None:
+        super().__init__()
         self.server = server
         self.host = socket.gethostname()
         self.run = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{self.host}-{os.getpid()}"
@@ -80,8 +81,8 @@ class RedisState(StateStore):
     def add_pending(self, url: str, content_hash: str, published_at: str | None,
                     batch: str | None = None) -> None:
         batch = batch or self.batch
-        self.server.hsetnx(KEY + "batches", batch, json.dumps(
-            {"output": None, "host": self.host, "started": time.time()}))
+        self.server.hsetnx(KEY + "batches", batch, json.dumps(  # "": file not opened yet
+            {"output": "", "host": self.host, "started": time.time()}))
         self.server.hset(KEY + "pending:" + batch, url,
                          json.dumps({"hash": content_hash, "published_at": published_at}))
 
@@ -110,7 +111,7 @@ class RedisState(StateStore):
         info = json.loads(raw)
         if info["host"] != self.host:
             return False  # another machine's files: its next run settles it
-        if info["output"] is None or Path(info["output"]).exists():
+        if info["output"] is None or (info["output"] and Path(info["output"]).exists()):
             self.commit_batch(batch)
             return True
         self.discard_batch(batch)
@@ -134,6 +135,14 @@ class RedisState(StateStore):
 
     def recent_runs(self, count: int) -> list[dict[str, object]]:
         return [json.loads(raw) for raw in self.server.lrange(KEY + "runs", 0, count - 1)]
+
+    def list_complete(self, url: str) -> bool:
+        return self.server.hget(KEY + "lists", canonical_url(url)) in (b"1", "1")
+
+    def set_list_complete(self, urls: list[str], complete: bool) -> None:
+        if urls:
+            self.server.hset(KEY + "lists", mapping={canonical_url(url): int(complete)
+                                                     for url in urls})
 
     def counts(self) -> dict[str, int]:
         pending = sum(self.server.hlen(key) for key in self.server.scan_iter(KEY + "pending:*"))

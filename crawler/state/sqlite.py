@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS pending (
     batch TEXT NOT NULL, url TEXT NOT NULL, content_hash TEXT NOT NULL, published_at TEXT,
     PRIMARY KEY (batch, url));
 CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, finished TEXT NOT NULL, summary TEXT);
+CREATE TABLE IF NOT EXISTS lists (url TEXT PRIMARY KEY, complete INTEGER NOT NULL,
+    updated TEXT NOT NULL);
 """
 VERSION = 1
 
@@ -38,6 +40,7 @@ class SqliteState(StateStore):
     transactions."""
 
     def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        super().__init__()
         self.path = path
         #: This run, and its current batch (one per output file): records stay pending under
         #: the batch until its file is in place.
@@ -111,7 +114,8 @@ class SqliteState(StateStore):
         record comes, so the batch may be named before its file is)."""
         batch = batch or self.batch
         with self.db:
-            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, NULL, ?)", (batch, now()))
+            # '': a file is expected and not opened yet (begin_batch names it).
+            self.db.execute("INSERT OR IGNORE INTO batches VALUES (?, '', ?)", (batch, now()))
             self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
                             (batch, url, content_hash, published_at))
 
@@ -145,11 +149,12 @@ class SqliteState(StateStore):
 
     def settle(self, batch: str) -> bool:
         """Commit a batch whose output file is in place (or that had no file), else drop its
-        pending records so their articles are fetched again. True when committed."""
+        pending records so their articles are fetched again: also when the file was never
+        opened (an output that cannot be written). True when committed."""
         row = self.db.execute("SELECT output FROM batches WHERE id = ?", (batch,)).fetchone()
         if row is None:
             return False
-        if row[0] is None or Path(row[0]).exists():
+        if row[0] is None or (row[0] and Path(row[0]).exists()):
             logger.info("State: %d articles of run %s are now known", self.commit_batch(batch),
                         batch)
             return True
@@ -180,6 +185,16 @@ class SqliteState(StateStore):
         rows = self.db.execute("SELECT summary FROM runs ORDER BY finished DESC LIMIT ?",
                                (count,)).fetchall()
         return [json.loads(row[0]) for row in rows if row[0]]
+
+    def list_complete(self, url: str) -> bool:
+        row = self.db.execute("SELECT complete FROM lists WHERE url = ?",
+                              (canonical_url(url),)).fetchone()
+        return bool(row and row[0])
+
+    def set_list_complete(self, urls: list[str], complete: bool) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO lists VALUES (?, ?, ?)",
+                                [(canonical_url(url), int(complete), now()) for url in urls])
 
     def counts(self) -> dict[str, int]:
         return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
