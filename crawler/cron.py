@@ -4,18 +4,22 @@ Takes an exclusive lock, crawls with the state in ``DATA_DIR/state.sqlite3``, wr
 records to ``DATA_DIR/output/portal-<UTC time>-<n>.jsonl`` atomically, a file per
 ``--batch-records`` records (no file when nothing is new), a JSON run summary to
 ``DATA_DIR/runs/`` and the log to ``DATA_DIR/logs/`` (keeping the last ``--keep`` of each),
-and exits non-zero when the run failed. Exit codes:
+and exits non-zero when the run failed. Every run that gets past its arguments writes a
+summary, failed ones included, with ``exit_code`` and ``exit_reason``. Exit codes, the first
+that applies in this order:
 
-   0  the run finished
-   3  the crawl did not finish normally (finish reason not ``finished``: killed, shut down)
+  64  bad arguments (start URLs, days, URIs, folders): one line, nothing created
+  75  another run holds the lock (nothing was done; try again later)
+  78  the state store is unusable (corrupt, locked by another program, Redis unreachable)
+  70  the crawler crashed
    4  the portal was unreachable: no start URL answered with a page
+  74  an output file could not be written (its articles stay unknown: the next run
+      fetches them again)
+   3  the crawl did not finish normally (finish reason not ``finished``: shut down, a limit)
    5  the error rate (download errors, 5xx after retries, spider errors) exceeded the limit
    6  records lacked a field, or needed the generic extraction layer, far more often than in
       recent runs (a sign of a redesign)
-  64  bad arguments
-  70  the crawler crashed
-  75  another run holds the lock (nothing was done; try again later)
-  78  the state file is unusable (corrupt, locked by another program, or unknown backend)
+   0  the run finished
 """
 
 from __future__ import annotations
@@ -33,12 +37,21 @@ from typing import IO, Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from crawler import checks
+from crawler.commands.crawl import reach_state
 from crawler.feeds import write_atomic
+from crawler.outcome import (
+    EXIT_ANOMALY,
+    EXIT_CRASH,
+    EXIT_ERRORS,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    crawl_exit_code,
+)
 from crawler.pipelines import TRACKED_FIELDS
-from crawler.state import StateError, open_state
+from crawler.state import open_state
 
-EXIT_OK, EXIT_UNFINISHED, EXIT_UNREACHABLE, EXIT_ERRORS, EXIT_ANOMALY = 0, 3, 4, 5, 6
-EXIT_USAGE, EXIT_CRASH, EXIT_LOCKED, EXIT_STATE = 64, 70, 75, 78
 BASELINE_RUNS = 10  # recent runs whose field-missing rates make "usual"
 MIN_RECORDS_FOR_RATES = 5  # fewer records than this say nothing about rates
 
@@ -87,32 +100,42 @@ def _lock(path: Path) -> IO[str] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Installed, there is no scrapy.cfg to find the project's settings by.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     try:
         args = _arguments(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
-    data = args.data_dir.resolve()
-    for folder in ("output", "runs", "logs"):
-        (data / folder).mkdir(parents=True, exist_ok=True)
-    lock = _lock(data / "lock")
-    if lock is None:
-        return EXIT_LOCKED
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for stale in (data / "output").glob(".*.tmp"):  # left by a killed run; we hold the lock
-        stale.unlink()
-
+    data = args.data_dir.absolute()
     settings = get_project_settings()
     settings.set("STATE_URI", str(data / "state.sqlite3"), priority="cmdline")
     for pair in args.settings:
         name, _, value = pair.partition("=")
         settings.set(name, value, priority="cmdline")
-    try:
-        open_state(settings["STATE_URI"],
-                   timeout=settings.getfloat("STATE_LOCK_TIMEOUT")).close()
-    except StateError as error:
-        print(f"portal-cron: {error}; not crawling (a fresh state would re-crawl everything)",
-              file=sys.stderr)
-        return EXIT_STATE
+    spider_args = {"start_urls": args.start_urls,
+                   **dict(pair.partition("=")[::2] for pair in args.spider_args)}
+    try:  # bad input: one line, nothing created
+        if args.keep < 0 or args.batch_records < 1:
+            raise checks.BadInput("--keep takes 0 or more, --batch-records 1 or more")
+        checks.writable_folder("--data-dir", data / "lock")
+        checks.crawl_input(spider_args, settings)
+    except checks.BadInput as error:
+        print(f"portal-cron: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+    for folder in ("output", "runs", "logs"):
+        (data / folder).mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    started = _now()
+    run = Run(data, stamp, started, args.keep)
+    lock = _lock(data / "lock")
+    if lock is None:
+        run.stamp += "-locked"  # the holder's summary is its own
+        return run.failed(EXIT_LOCKED, "another run holds the lock; nothing done",
+                          rotate=False, said=True)
+    code = reach_state(settings, "portal-cron")
+    if code:
+        return run.failed(code, "the state store cannot be used; nothing crawled", said=True)
 
     output = data / "output" / f"portal-{stamp}-%(batch_id)d.jsonl"
     log = data / "logs" / f"portal-{stamp}.log"
@@ -121,35 +144,60 @@ def main(argv: list[str] | None = None) -> int:
     settings.set("FEED_STORE_EMPTY", False, priority="cmdline")
     settings.set("FEED_EXPORT_BATCH_ITEM_COUNT", args.batch_records, priority="cmdline")
     settings.set("LOG_FILE", str(log), priority="cmdline")
-    spider_args = dict(pair.partition("=")[::2] for pair in args.spider_args)
-    started = _now()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("portal")
     try:
-        process.crawl(crawler, start_urls=args.start_urls, **spider_args)
+        process.crawl(crawler, **spider_args)
         process.start()
     except Exception as error:  # the exit code must still say it failed
-        print(f"portal-cron: crawler crashed: {error!r}", file=sys.stderr)
-        return EXIT_CRASH
+        return run.failed(EXIT_CRASH, f"the crawler crashed: {error!r}", log=log)
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    for stale in (data / "output").glob(".*.tmp"):  # left by killed runs, settled by now
+        stale.unlink(missing_ok=True)
 
     state = open_state(settings["STATE_URI"])
     written = sorted((data / "output").glob(f"portal-{stamp}-*.jsonl"))
     summary = summarize(stats, started, _now(), [str(path) for path in written])
-    code, reason = verdict(summary, state.recent_runs(BASELINE_RUNS), args)
+    code, reason = verdict(summary, state.recent_runs(BASELINE_RUNS), args, stats)
     summary.update(exit_code=code, exit_reason=reason, log=str(log))
     state.record_run(str(stats.get("state/run", stamp)), summary)
     state.close()
-    write_atomic(data / "runs" / f"portal-{stamp}.json", (json.dumps(
-        summary, ensure_ascii=False, indent=2, default=str) + "\n").encode())
-    for folder, pattern in (("runs", "portal-*.json"), ("logs", "portal-*.log")):
-        for old in sorted((data / folder).glob(pattern))[: -args.keep or None]:
-            old.unlink()
+    run.write(summary)
     records = summary["records"]
     print(f"portal-cron: {summary['finish_reason']}, {records['new']} new, "
           f"{records['updated']} updated, {summary['pages_fetched']} pages; "
           f"exit {code} ({reason})")
     return code
+
+
+class Run:
+    """This run's summary file, written for every run that got past its arguments."""
+
+    def __init__(self, data: Path, stamp: str, started: str, keep: int) -> None:
+        self.data, self.stamp, self.started, self.keep = data, stamp, started, keep
+
+    def failed(self, code: int, reason: str, *, log: Path | None = None,
+               rotate: bool = True, said: bool = False) -> int:
+        """A run that ended before its crawl did: the summary says why (and stderr, unless
+        that was ``said`` already)."""
+        if not said:
+            print(f"portal-cron: exit {code} ({reason})", file=sys.stderr)
+        self.write({"start": self.started, "end": _now(), "finish_reason": None,
+                    "outputs": [], "exit_code": code, "exit_reason": reason,
+                    "log": str(log) if log else None}, rotate=rotate)
+        return code
+
+    def write(self, summary: dict[str, Any], *, rotate: bool = True) -> None:
+        path = self.data / "runs" / f"portal-{self.stamp}.json"
+        write_atomic(path, (json.dumps(summary, ensure_ascii=False, indent=2, default=str)
+                            + "\n").encode())
+        if not rotate:  # another run holds the lock: its files are its own
+            return
+        for folder, pattern in (("runs", "portal-*.json"), ("logs", "portal-*.log")):
+            older = [old for old in sorted((self.data / folder).glob(pattern))
+                     if old.stem != path.stem]
+            for old in older[: max(0, len(older) - max(self.keep - 1, 0))]:
+                old.unlink(missing_ok=True)  # this run's own files are always kept
 
 
 def summarize(stats: dict[str, Any], started: str, ended: str,
@@ -199,12 +247,13 @@ def summarize(stats: dict[str, Any], started: str, ended: str,
 
 
 def verdict(summary: dict[str, Any], history: list[dict[str, Any]],
-            args: argparse.Namespace) -> tuple[int, str]:
+            args: argparse.Namespace, stats: dict[str, Any] | None = None) -> tuple[int, str]:
     """The exit code and its reason; the first failure in the documented order wins."""
-    if summary["finish_reason"] != "finished":
-        return EXIT_UNFINISHED, f"finish reason {summary['finish_reason']}"
-    if not summary["start_pages_ok"]:
-        return EXIT_UNREACHABLE, "no start URL answered with a page"
+    code, reason = crawl_exit_code(stats if stats is not None else {
+        "finish_reason": summary["finish_reason"], "pages/start_requested": 1,
+        "pages/start_ok": summary["start_pages_ok"]})
+    if code:
+        return code, reason
     rate = summary["error_count"] / max(summary["requests"], 1)
     if rate > args.max_error_rate:
         return EXIT_ERRORS, f"error rate {rate:.2f} above {args.max_error_rate}"
@@ -235,5 +284,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-if __name__ == "__main__":
+def script() -> None:
+    """The ``portal-cron`` script."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    script()

@@ -6,6 +6,8 @@ Every one can be overridden from the command line (``-s NAME=VALUE``).
 BOT_NAME = "portal-crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` checks its input first and exits with a code that says how the run ended.
+COMMANDS_MODULE = "crawler.commands"
 # Several machines, one crawl: on with REDIS_URL, else it changes nothing (crawler/cluster/).
 ADDONS = {"crawler.cluster.addon.ClusterAddon": 0}
 

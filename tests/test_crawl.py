@@ -77,13 +77,6 @@ def test_record_then_replay_gives_the_same_records(tmp_path: Path) -> None:
     assert comparable(replayed.records) == comparable(live.records)
 
 
-def test_crawl_without_start_urls_says_how_to_give_them() -> None:
-    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode != 0
-    assert "scrapy crawl portal -a start_urls=" in done.stderr
-
-
 def test_without_output_option_records_go_to_the_default_file(tmp_path: Path) -> None:
     feed = tmp_path / "runs" / "%(name)s-%(time)s.jsonl"
     done = subprocess.run(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,7 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.dates import day_of
+from crawler import checks
 from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
 from crawler.pages.listing import ListedArticle
@@ -79,17 +78,13 @@ class PortalSpider(Spider):
                  until: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         #: The date window (-a since=YYYY-MM-DD, -a until=YYYY-MM-DD), either end open.
-        self.since, self.until = _day_arg("since", since), _day_arg("until", until)
-        self.start_urls = [clean_url(u) for u in _as_list(start_urls)]
-        if not self.start_urls:
-            raise ValueError(
-                "No start URLs. Give the portal's home page, channel lists or articles: "
-                "scrapy crawl portal -a start_urls=https://www.example.gov.cn/[,URL...]"
-            )
-        bad = [u for u in self.start_urls if not u.startswith(("http://", "https://"))]
-        if bad:
-            raise ValueError(f"Start URLs must be http(s) URLs, got: {', '.join(bad)}")
-        self.allowed_domains = _as_list(allowed_domains) or sorted(
+        self.since, self.until = checks.window(since, until)
+        urls = checks.as_list(start_urls)
+        if not urls:
+            raise checks.BadInput("no start URLs: give the portal's home page, channel lists "
+                                  "or articles, as -a start_urls=https://www.example.gov.cn/")
+        self.start_urls = [clean_url(checks.start_url(u)) for u in urls]
+        self.allowed_domains = checks.as_list(allowed_domains) or sorted(
             {host_of(u) for u in self.start_urls})
         self.other_pages = 0
         self.sitemaps_followed = 0
@@ -104,6 +99,7 @@ class PortalSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
+            self.crawler.stats.inc_value("pages/start_requested")
             yield Request(url, callback=self.parse, priority=Priority.START,
                           meta={"other_depth": 0, "state_exempt": True, "start": True,
                                 "source": "start"})
@@ -258,7 +254,11 @@ class PortalSpider(Spider):
         """A page that may hold an article failed for good (not a 404/410, not skipped): it is
         counted, and the run's list walks do not count as complete (``StateExtension``)."""
         if isinstance(failure.value, HttpError):
-            if failure.value.response.status in (404, 410):
+            status = failure.value.response.status
+            stats = self.crawler.stats
+            stats.inc_value("httperror/response_ignored_count")  # as without an errback
+            stats.inc_value(f"httperror/response_ignored_status_count/{status}")
+            if status in (404, 410):
                 return
         elif failure.check(IgnoreRequest):
             return  # known, unsafe, off-site: skipped on purpose
@@ -424,18 +424,3 @@ def _newest_first(dates: list[str]) -> bool:
     """
     pairs = list(pairwise(dates))
     return not pairs or sum(a >= b for a, b in pairs) >= 0.8 * len(pairs)
-
-
-def _day_arg(name: str, value: str | None) -> str | None:
-    if not value:
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or day_of(value) != value:
-        raise ValueError(f"-a {name}= takes a day as YYYY-MM-DD, got {value!r}")
-    return value
-
-
-def _as_list(value: str | list[str] | None) -> list[str]:
-    if not value:
-        return []
-    items = value.split(",") if isinstance(value, str) else value
-    return [item.strip() for item in items if item.strip()]

@@ -6,6 +6,7 @@ import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 
 class StateError(Exception):
@@ -90,6 +91,26 @@ class StateStore(ABC):
     @abstractmethod
     def discard_batch(self, batch: str) -> int:
         """Drop a batch's pending records: their articles will be fetched again."""
+
+    @abstractmethod
+    def discard_unstored(self) -> int:
+        """Drop this run's batches still pending: their files were not put in place (a
+        failed store, a run with no start page). Returns how many records."""
+
+    @staticmethod
+    def stored(batch: str, output: str | None) -> bool:
+        """Whether a batch's records are in their output file: it had no file to wait for
+        (None), or its file is in place. A file left under its temporary name was not put
+        in place (and is removed); '' names a file that was never opened."""
+        if output is None:
+            return True
+        if not output:
+            return False
+        temp = temp_path(Path(output), batch)
+        if temp.exists():
+            temp.unlink(missing_ok=True)
+            return False
+        return Path(output).exists()
 
     @abstractmethod
     def settle(self, batch: str) -> bool:
@@ -180,3 +201,8 @@ def process_alive(pid: str) -> bool:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def temp_path(final: Path, batch: str) -> Path:
+    """Where a state batch's output file is written before it is put in place."""
+    return final.with_name(f".{final.name}.{batch}.tmp")

@@ -68,7 +68,12 @@ class StateExtension:
         self.finish()
 
     def finish(self) -> None:
-        self.stats.set_value("state/committed", self.state.settle(self.state.batch))
+        if self.has_feeds:  # each file settled its batch once in place; the rest were not
+            dropped = self.state.discard_unstored()
+            if dropped:
+                self.stats.set_value("state/discarded", dropped)
+        else:
+            self.stats.set_value("state/committed", self.state.settle(self.state.batch))
         stats = self.stats.get_stats()
         failed = stats.get("pages/failed", 0) + sum(
             count for key, count in stats.items() if key.startswith("feedexport/failed_count/"))

@@ -12,7 +12,6 @@ import os
 import socket
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.state.base import Known, StateStore, batch_pid, process_alive
@@ -111,11 +110,17 @@ class RedisState(StateStore):
         info = json.loads(raw)
         if info["host"] != self.host:
             return False  # another machine's files: its next run settles it
-        if info["output"] is None or (info["output"] and Path(info["output"]).exists()):
+        if self.stored(batch, info["output"]):
             self.commit_batch(batch)
             return True
         self.discard_batch(batch)
         return False
+
+    def discard_unstored(self) -> int:
+        names = [name.decode() if isinstance(name, bytes) else name
+                 for name in self.server.hkeys(KEY + "batches")]
+        return sum(self.discard_batch(name) for name in names
+                   if name.startswith(self.run + "."))
 
     def recover(self) -> None:
         """Settle this machine's batches whose worker was killed (not a live worker's)."""

@@ -154,13 +154,18 @@ class SqliteState(StateStore):
         row = self.db.execute("SELECT output FROM batches WHERE id = ?", (batch,)).fetchone()
         if row is None:
             return False
-        if row[0] is None or (row[0] and Path(row[0]).exists()):
+        if self.stored(batch, row[0]):
             logger.info("State: %d articles of run %s are now known", self.commit_batch(batch),
                         batch)
             return True
         logger.warning("State: run %s left no output file; %d records dropped, their articles "
                        "will be fetched again", batch, self.discard_batch(batch))
         return False
+
+    def discard_unstored(self) -> int:
+        rows = self.db.execute("SELECT id FROM batches WHERE id LIKE ? || '.%'",
+                               (self.run,)).fetchall()
+        return sum(self.discard_batch(row[0]) for row in rows)
 
     def recover(self) -> None:
         """Settle the batches of runs that were killed before they could (not those of a
