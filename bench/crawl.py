@@ -1,13 +1,14 @@
 """Crawl benchmark: the portal crawl against bare Scrapy on the same synthetic site, and the
 crawl's peak memory as the portal grows.
 
-    python -m bench.crawl [--articles 2000] [--big 20000] [--out FILE]
+    python -m bench.crawl [--articles 2000] [--big 20000 200000] [--out FILE]
 
 1. A full ``scrapy crawl portal`` and a bare Scrapy spider that follows every in-site link
    and extracts nothing (``bench.bare_spider``), in turn on the same ``--articles`` site:
    wall time, pages/s, CPU per page. Politeness off (no delays, concurrency up): with the
    default politeness both wait on the site, not on the CPU.
-2. Peak RSS of portal crawls of ``--articles`` and ``--big`` articles.
+2. Peak RSS of portal crawls of ``--articles`` and each ``--big`` count of articles, and its
+   growth from the first ``--big`` count to the last.
 The site (``tests/synthetic_portal.py``) is served in a process of its own on 127.0.0.1.
 """
 
@@ -110,11 +111,13 @@ def report(args: argparse.Namespace) -> str:
             bare = bare_crawl(site)
         finally:
             site.close()
-        big_site = Site(args.big, args.port + 1)
-        try:
-            big = portal_crawl(big_site, work, "big")
-        finally:
-            big_site.close()
+        big = []
+        for number, articles in enumerate(args.big, start=1):
+            big_site = Site(articles, args.port + number)
+            try:
+                big.append((articles, portal_crawl(big_site, work, f"big{articles}")))
+            finally:
+                big_site.close()
     lines = [
         f"### Full crawl of a {args.articles}-article synthetic portal",
         "",
@@ -135,10 +138,10 @@ def report(args: argparse.Namespace) -> str:
         "| articles | records written | wall s | peak RSS MB |",
         "|---|---|---|---|",
         f"| {args.articles} | {ours.records} | {ours.wall:.0f} | {ours.max_rss_mb:.0f} |",
-        f"| {args.big} | {big.records} | {big.wall:.0f} | {big.max_rss_mb:.0f} |",
+        *(f"| {n} | {run.records} | {run.wall:.0f} | {run.max_rss_mb:.0f} |" for n, run in big),
         "",
-        f"Growth: {big.max_rss_mb - ours.max_rss_mb:.0f} MB from {args.articles} to "
-        f"{args.big} articles.",
+        f"Growth: {big[-1][1].max_rss_mb - big[0][1].max_rss_mb:.0f} MB from {big[0][0]} to "
+        f"{big[-1][0]} articles.",
         "",
         f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
         f"{platform.python_version()}; server and crawler share it.",
@@ -150,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.crawl", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--big", type=int, default=20000)
+    parser.add_argument("--big", type=int, nargs="+", default=[20000, 200000])
     parser.add_argument("--port", type=int, default=8870)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)

@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.dates import day_of, find_date, split_trailing_date
 from crawler.items import content_hash
+from crawler.seen import DiskSet
 from crawler.text import paragraph_key
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ class UniqueArticlePipeline(StatsPipeline):
 
     def __init__(self, stats: StatsCollector | None = None) -> None:
         super().__init__(stats)
-        self.seen: set[str] = set()
+        self.seen = DiskSet()  # grows with the portal: on disk
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -203,6 +204,7 @@ class UniqueArticlePipeline(StatsPipeline):
 
     def seen_before(self, keys: set[str]) -> bool:
         """Whether any of an article's keys was written in this crawl; remembers them all."""
-        seen = bool(keys & self.seen)
-        self.seen.update(keys)
-        return seen
+        return not all([self.seen.add(key) for key in keys])
+
+    def close_spider(self) -> None:
+        self.seen.close()

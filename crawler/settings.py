@@ -9,7 +9,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # `scrapy crawl` checks its input first and exits with a code that says how the run ended.
 COMMANDS_MODULE = "crawler.commands"
 # Several machines, one crawl: on with REDIS_URL, else it changes nothing (crawler/cluster/).
-ADDONS = {"crawler.cluster.addon.ClusterAddon": 0}
+ADDONS = {"crawler.cluster.addon.ClusterAddon": 0,
+          # The requests still to make, on disk: flat memory however large the portal.
+          "crawler.frontier.DiskFrontierAddon": 10}
 
 # --- Politeness: a government portal is a shared public resource -------------------------
 USER_AGENT = "portal-crawler/0.1 (+https://pypi.org/project/scrapy/; news archive crawler)"
@@ -58,6 +60,10 @@ MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = 2048
 DNS_TIMEOUT = 20
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+# Requests seen, in a temporary file (crawler/seen.py), and the queue on disk
+# (crawler/frontier.py): memory stays flat as the portal grows.
+DUPEFILTER_CLASS = "crawler.seen.DiskDupeFilter"
+FRONTIER_ON_DISK = True
 
 # --- Identity: the same page by several URLs is fetched once -----------------------------
 REQUEST_FINGERPRINTER_CLASS = "crawler.middlewares.fingerprint.CanonicalUrlFingerprinter"
@@ -82,7 +88,11 @@ ITEM_PIPELINES = {
     "crawler.pipelines.UniqueArticlePipeline": 400,
     "crawler.state.pipeline.StatePipeline": 500,  # needs STATE_URI
 }
-EXTENSIONS = {"crawler.state.extension.StateExtension": 500}  # needs STATE_URI
+EXTENSIONS = {
+    "crawler.state.extension.StateExtension": 500,  # needs STATE_URI
+    # JOBDIR holds only the frontier (crawler/frontier.py): no spider.state to keep.
+    "scrapy.extensions.spiderstate.SpiderState": None,
+}
 FEED_STORAGES = {"": "crawler.feeds.AtomicFileFeedStorage",
                  "file": "crawler.feeds.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"

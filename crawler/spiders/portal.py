@@ -145,7 +145,7 @@ class PortalSpider(Spider):
         for entry in entries:
             if not self._allowed(entry.url) or not self._in_window(entry.day):
                 continue
-            if self.state is not None and self.state.known(entry.url) is not None:
+            if self.store is not None and self.store.known(entry.url) is not None:
                 continue
             self.crawler.stats.inc_value(f"discovery/{source}/listed")
             yield Request(clean_url(entry.url), callback=self.parse, priority=Priority.ARTICLE,
@@ -205,9 +205,9 @@ class PortalSpider(Spider):
             return
         article = article_page.to_article(
             channel=channel, fetched_at=datetime.now(UTC).isoformat(timespec="seconds"))
-        if self.state is not None:
+        if self.store is not None:
             for alias in {own, *map(canonical_url, response.meta.get("redirect_urls", []))}:
-                self.state.add_alias(alias, article.url)
+                self.store.add_alias(alias, article.url)
         if article.url != own and not response.meta.get("fallback"):
             # A print view or alias declaring its canonical page: read the record there, and
             # keep this reading in case that page fails.
@@ -288,10 +288,10 @@ class PortalSpider(Spider):
         channel = channel or response.meta.get("channel")
         articles = [item for item in listing.articles if self._allowed(item.url)]
         walk = response.meta.get("list_walk") or canonical_url(response.url)
-        if self.state is not None and any(
-                self.state.known(item.url) is None and self.state.skip_until(item.url) is None
+        if self.store is not None and any(
+                self.store.known(item.url) is None and self.store.skip_until(item.url) is None
                 for item in articles):
-            self.state.walk_found_new(walk)  # before any of them can become known
+            self.store.walk_found_new(walk)  # before any of them can become known
         for item in articles:
             if self._in_window(item.date):
                 yield Request(item.url, callback=self.parse, errback=self.page_failed,
@@ -303,7 +303,7 @@ class PortalSpider(Spider):
             pages = []  # everything further down this list is older than the window
         elif self.since:  # a backfill walks its lists page by page down to `since`
             pages = [listing.next_page] if listing.next_page else []
-        elif self.state is None:
+        elif self.store is None:
             pages = listing.pages
         else:
             pages = self._walk_on(walk, listing.next_page, articles)
@@ -319,16 +319,16 @@ class PortalSpider(Spider):
         page whose articles are all known only where the list was complete as this run began
         (``StateStore.walk_may_stop``); else it goes on to the list's end, so that articles
         an interrupted run never reached are not hidden behind known ones."""
-        assert self.state is not None
-        known = all(self.state.known(item.url) is not None
-                    or self.state.skip_until(item.url) is not None for item in articles)
-        if known and self.state.walk_may_stop(walk):
+        assert self.store is not None
+        known = all(self.store.known(item.url) is not None
+                    or self.store.skip_until(item.url) is not None for item in articles)
+        if known and self.store.walk_may_stop(walk):
             self.crawler.stats.inc_value("state/pagination_stopped")
-            self.state.walk_ended(walk)
+            self.store.walk_ended(walk)
             return []
         if next_page:
             return [next_page]
-        self.state.walk_ended(walk)
+        self.store.walk_ended(walk)
         return []
 
     def _links(self, page: Page, depth: int) -> Iterator[Request]:
@@ -358,14 +358,16 @@ class PortalSpider(Spider):
     # --- helpers -------------------------------------------------------------------------
 
     @cached_property
-    def state(self) -> StateStore | None:
+    def store(self) -> StateStore | None:
+        """The crawl state across runs (``STATE_URI``), None without one. (Not ``state``:
+        Scrapy's SpiderState extension owns that name.)"""
         return state_for(self.crawler)
 
     def _remember(self, response: Response, kind: str, setting: str, unit_hours: float) -> None:
         """Let the state skip a page without articles until its re-check time."""
-        if self.state is not None and not response.meta.get("state_exempt"):
+        if self.store is not None and not response.meta.get("state_exempt"):
             recheck = timedelta(hours=self.settings.getfloat(setting) * unit_hours)
-            self.state.mark_page(canonical_url(response.url), kind, recheck)
+            self.store.mark_page(canonical_url(response.url), kind, recheck)
 
     def _page(self, response: Response) -> Page | None:
         if not isinstance(response, TextResponse) or not _is_html(response):
