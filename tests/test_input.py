@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,35 @@ def test_keep_zero_keeps_the_run_it_just_wrote(tmp_path: Path) -> None:
             assert done.returncode == 0, done.stderr[-2000:]
     assert summary(tmp_path / "data")["exit_code"] == 0
     assert len(list((tmp_path / "data" / "logs").glob("*.log"))) == 1
+
+
+@pytest.mark.slow
+def test_an_output_that_cannot_be_written_fails_the_run_and_loses_nothing(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()  # writable when checked; a file by the time the first record comes
+    state = f"STATE_URI={tmp_path / 'state.sqlite3'}"
+    log = tmp_path / "crawl.log"
+    with GrowingPortal(per_channel=3, delay=0.3) as portal:
+        crawl = subprocess.Popen(
+            [str(BIN / "portal-crawl"), "-a", f"start_urls={portal.origin}/", "-O",
+             str(out / "portal.jsonl"), "-s", state, "-s", f"LOG_FILE={log}",
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "Spider opened" not in (
+                log.read_text() if log.exists() else ""):
+            time.sleep(0.05)
+        out.rmdir()
+        out.write_text("not a folder")
+        _, stderr = crawl.communicate(timeout=120)
+        assert crawl.returncode == 74, stderr[-2000:]
+        assert "output file could not be written" in stderr
+        out.unlink()
+        again = run(tmp_path, "portal-crawl", "-a", f"start_urls={portal.origin}/", "-O",
+                    str(tmp_path / "again.jsonl"), "-s", state, "-s", "DOWNLOAD_DELAY=0",
+                    "-s", "AUTOTHROTTLE_ENABLED=False")
+        assert again.returncode == 0, again.stderr[-2000:]
+        written = [json.loads(line)["url"] for line in
+                   (tmp_path / "again.jsonl").read_text("utf-8").splitlines()]
+        assert sorted(written) == sorted(portal.articles())  # none was taken as written
