@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from posixpath import dirname
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.dates import ParsedDate, date_in_url, day_of, find_date
 from crawler.items import Article, Attachment, Image, RelatedLink
@@ -38,7 +38,6 @@ from crawler.pages.markers import (
     PAGE_PARAM_RE,
     PUNCT_RE,
     RELATED_HEADING_RE,
-    SCRIPT_PAGER_RE,
     SENTENCE_END_RE,
     WIDGET_RE,
     editor_line,
@@ -50,6 +49,7 @@ from crawler.pages.markers import (
     source_line,
 )
 from crawler.pages.metadata import Metadata, read_metadata
+from crawler.pages.pagers import script_pager
 from crawler.pages.templates import template_body
 from crawler.urls import canonical_url, clean_url, host_of
 
@@ -357,10 +357,10 @@ class ArticlePage:
                 elif (target.path == own.path and target.query != own.query
                       and (page := PAGE_PARAM_RE.search(target.query))):
                     numbered[int(page.group(1))] = clean_url(anchor.url)
-        script = SCRIPT_PAGER_RE.search(self.document.script_text)
-        if script and script.group("prefix") == stem and script.group("ext") == ext:
-            for n in range(1, min(int(script.group("count")), 1000)):
-                numbered.setdefault(n, clean_url(urljoin(self.url, f"{stem}_{n}.{ext}")))
+        pager = script_pager(self.document.script_text, self.url)
+        if pager and pager.urls[0].rpartition("/")[2] == f"{stem}.{ext}":
+            for n, url in enumerate(pager.urls[1:], start=1):
+                numbered.setdefault(n, clean_url(url))
         own_url = canonical_url(self.url)
         return [url for _, url in sorted(numbered.items()) if canonical_url(url) != own_url]
 

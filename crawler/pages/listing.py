@@ -6,7 +6,7 @@ import re
 from functools import cached_property
 from posixpath import dirname
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.dates import day_of
 from crawler.pages.generic import title_parts
@@ -17,18 +17,17 @@ from crawler.pages.markers import (
     NOT_A_CHANNEL,
     PAGE_PARAM_RE,
     PAGER_TEXTS,
-    SCRIPT_PAGER_RE,
     WIDGET_LINK_RE,
     is_breadcrumb,
     looks_like_article_url,
 )
+from crawler.pages.pagers import ScriptPager, script_pager, series_number
 from crawler.urls import canonical_url, clean_url, host_of
 
 if TYPE_CHECKING:
     from crawler.pages.document import Document
     from crawler.pages.lines import Anchor, Line
 
-MAX_SCRIPT_PAGES = 2000  # a pager script claiming more pages than this is not believed
 MIN_TITLE = 5  # an article link's text is a headline, not a word
 
 
@@ -95,17 +94,45 @@ class ListPage:
         return sum(1 for item in self.articles if item.date)
 
     @cached_property
-    def script_pages(self) -> list[str]:
-        """Pages drawn by a pager script such as TRS's ``createPageHTML(10, 0, "index", "html")``:
-        ``index.html``, ``index_1.html`` ... ``index_9.html``."""
-        match = SCRIPT_PAGER_RE.search(self.document.script_text)
-        if not match:
-            return []
-        count = min(int(match.group("count")), MAX_SCRIPT_PAGES)
-        prefix, ext = match.group("prefix"), match.group("ext")
-        names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(1, count)]
-        return [clean_url(urljoin(self.url, name)) for name in names]
+    def script_pager(self) -> ScriptPager | None:
+        """The pager a script draws (TRS's ``createPageHTML`` and kin), if any."""
+        return script_pager(self.document.script_text, self.url)
 
+    @cached_property
+    def script_pages(self) -> list[str]:
+        """Pages drawn by a pager script: ``index.html``, ``index_1.html`` ..."""
+        return [clean_url(url) for url in self.script_pager.urls] if self.script_pager else []
+
+    def number(self, url: str) -> int | None:
+        """The page number ``url`` carries in this list: a known series (``index_3.html``),
+        a page parameter (``?page=3``), or this page's own series whatever its name
+        (``fg_3.shtml``)."""
+        number = _page_number(url)
+        return number if number is not None else series_number(self.url, url)
+
+    @cached_property
+    def page_number(self) -> int:
+        """This page's number in its list, 0 for the first page. ``index_958.html`` is the
+        first page of the ``index_958_N`` series when its pager names them, else page 958."""
+        number = _page_number(self.url)
+        if number is not None:
+            return number
+        stem = urlsplit(self.url).path.rsplit("/", 1)[-1].rpartition(".")[0]
+        suffix = re.search(r"_(\d+)$", stem)
+        if not suffix or any(urlsplit(url).path.rsplit("/", 1)[-1].startswith(stem + "_")
+                             for url in self.pages):
+            return 0
+        return int(suffix.group(1))
+
+    @cached_property
+    def mechanism(self) -> str | None:
+        """How this list names its other pages, for the stats: the script pager's form, a
+        下一页 link, numbered pager links; None when it shows no other page."""
+        if self.script_pager:
+            return f"script-{self.script_pager.form}"
+        if not self.pages:
+            return None
+        return "next-link" if self._next_link else "numbered-links"
     @cached_property
     def pages(self) -> list[str]:
         """Other pages of this list (pager links, numbered links, script pagers), in page order
@@ -118,12 +145,12 @@ class ListPage:
             if not (numbered or text in PAGER_TEXTS or text.startswith(("下一页", "下页"))):
                 continue
             target = urlsplit(anchor.url)
-            series = _page_number(anchor.url) is not None
+            series = self.number(anchor.url) is not None
             same_place = host_of(anchor.url) == self.host and dirname(target.path) == own_dir
             pager_word = not numbered
             if (same_place and (series or pager_word or (numbered and len(line.anchors) >= 2))) \
                     or (series and host_of(anchor.url) == self.host):
-                number = int(text) if numbered else _page_number(anchor.url) or 0
+                number = int(text) if numbered else self.number(anchor.url) or 0
                 found.setdefault(clean_url(anchor.url), number)
         for number, url in enumerate(self.script_pages):
             found.setdefault(url, number)
@@ -134,8 +161,8 @@ class ListPage:
         return list(unique.values())
 
     @cached_property
-    def next_page(self) -> str | None:
-        """The page after this one: the 下一页 link, else the next of the series."""
+    def _next_link(self) -> str | None:
+        """The 下一页 link, if the page has one."""
         own = canonical_url(self.url)
         for _, anchor in self._anchors():
             text = anchor.text.lower().strip(" []【】")
@@ -143,9 +170,16 @@ class ListPage:
                     and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host \
                     and canonical_url(anchor.url) != own:
                 return clean_url(anchor.url)
-        current = _page_number(self.url) or 0
-        later = [url for url in self.pages if (_page_number(url) or 0) > current]
-        return min(later, key=lambda url: _page_number(url) or 0) if later else None
+        return None
+
+    @cached_property
+    def next_page(self) -> str | None:
+        """The page after this one: the 下一页 link, else the next of the series."""
+        if self._next_link:
+            return self._next_link
+        current = self.page_number
+        later = [url for url in self.pages if (self.number(url) or 0) > current]
+        return min(later, key=lambda url: self.number(url) or 0) if later else None
 
     @cached_property
     def name(self) -> str | None:

@@ -119,12 +119,6 @@ LAST_PAGE_TEXTS = frozenset({"尾页", "末页", "最后一页", "last", "»|", 
 PAGER_TEXTS = NEXT_PAGE_TEXTS | LAST_PAGE_TEXTS | frozenset(
     {"上一页", "上页", "前页", "首页", "第一页", "prev", "previous", "«", "‹", "<", "<<"}
 )
-# TRS WCM and kin: createPageHTML(count, current, "index", "html") and similar calls.
-SCRIPT_PAGER_RE = re.compile(
-    r"(?:createPage(?:HTML|Html)?|setPage|showPage)\s*\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?"
-    r"['\"]?(?P<count>\d+)['\"]?\s*,\s*['\"]?(?P<current>\d+)['\"]?\s*,\s*['\"](?P<prefix>[\w.-]+)['\"]\s*,\s*"
-    r"['\"](?P<ext>\w+)['\"]"
-)
 PAGE_PARAM_RE = re.compile(r"(?:^|&)(?:page|pageno|pageindex|pagenum|p|pn|curpage|currentpage)"
                            r"=(\d+)", re.I)
 LIST_SERIES_RE = re.compile(r"(?:^|/)(?:index|list|node_\d+|more|default)[_-](\d+)\.\w+$", re.I)

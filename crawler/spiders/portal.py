@@ -288,6 +288,8 @@ class PortalSpider(Spider):
         channel = channel or response.meta.get("channel")
         articles = [item for item in listing.articles if self._allowed(item.url)]
         walk = response.meta.get("list_walk") or canonical_url(response.url)
+        if listing.mechanism:
+            self.crawler.stats.inc_value(f"lists/{listing.mechanism}")
         if self.store is not None and any(
                 self.store.known(item.url) is None and self.store.skip_until(item.url) is None
                 for item in articles):

@@ -1,0 +1,120 @@
+"""A portal whose channels page their lists the ways real Chinese CMSs do, its articles
+reachable only through those lists. Markup after the sites' own pager scripts."""
+
+from __future__ import annotations
+
+from portal_server import LocalServer
+
+PER_PAGE = 10
+
+
+def _trs_variables(pages: int, page: int, first: str, ext: str) -> str:
+    # A stale call commented out beside the live variables (seen on TRS sites).
+    return (f"<script>var currentPage = {page};//所在页从0开始\n"
+            f"var prevPage = currentPage-1//上一页\nvar countPage = {pages}//共多少页\n"
+            f'//createPageHTML({pages + 7}, 0, "index", "{ext}");\n'
+            f'createPageHTML(countPage, currentPage, "index", "{ext}");</script>')
+
+
+def _count_loop(pages: int, page: int, first: str, ext: str) -> str:
+    # No call: a document.write loop over the count draws the links.
+    return (f'<script type="text/javascript">var countPage="{pages}";var currentPage={page};'
+            "for(var i=0;i<countPage;i++){if(i==currentPage){document.write(i+1);}"
+            'else if(i==0){document.write("<a href=index.' + ext + '>1</a>");}'
+            'else{document.write("<a href=index_"+i+".' + ext + '>"+(i+1)+"</a>");}}</script>')
+
+
+def _one_based(pages: int, page: int, first: str, ext: str) -> str:
+    return f"<script>createPageHTML('page_div', {pages}, {page + 1}, '{first}', '{ext}', 89);</script>"
+
+
+def _two_arguments(pages: int, page: int, first: str, ext: str) -> str:
+    return f'<script language="JavaScript">createPageHTML("{pages}", "{page}");</script>'
+
+
+def _numbered_series(pages: int, page: int, first: str, ext: str) -> str:
+    # Numbered links only (no 下一页), a series named after the channel: list_yw_2.html.
+    names = [f"{first}.{ext}"] + [f"{first}_{n}.{ext}" for n in range(2, pages + 1)]
+    return "<div class='page'>" + " ".join(
+        str(n + 1) if n == page else f'<a href="{name}">{n + 1}</a>'
+        for n, name in enumerate(names)) + "</div>"
+
+
+#: channel -> (first page's name, extension, 1-based numbering of later pages, pager)
+CHANNELS = {
+    "trsvar": ("index", "html", False, _trs_variables),
+    "loop": ("index", "shtml", False, _count_loop),
+    "fg": ("fg", "shtml", True, _one_based),
+    "two": ("index", "html", False, _two_arguments),
+    "yw": ("list_yw", "html", True, _numbered_series),
+}
+MECHANISMS = {"trsvar": "script-variables", "loop": "script-count-variable",
+              "fg": "script-one-based", "two": "script-two-arguments", "yw": "numbered-links"}
+
+
+class PagerPortal(LocalServer):
+    """``grow(n)`` publishes ``n`` new articles in every channel; ``articles()`` lists all."""
+
+    def __init__(self, per_channel: int = 35) -> None:
+        super().__init__()
+        self.count = dict.fromkeys(CHANNELS, 0)
+        self.grow(per_channel)
+
+    def grow(self, n: int) -> None:
+        for channel in CHANNELS:
+            self.count[channel] += n
+
+    def articles(self) -> set[str]:
+        return {f"{self.origin}/{c}/art/t{i}.html" for c in CHANNELS
+                for i in range(1, self.count[c] + 1)}
+
+    def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        channel, _, name = path.strip("/").partition("/")
+        body = None
+        if path == "/":
+            body = self._page("首页", " ".join(
+                f'<a href="/{c}/{CHANNELS[c][0]}.{CHANNELS[c][1]}">栏目{c}</a>' for c in CHANNELS))
+        elif channel in CHANNELS and name.startswith("art/t"):
+            number = name.removeprefix("art/t").removesuffix(".html")
+            if number.isdigit() and 1 <= int(number) <= self.count[channel]:
+                body = self._article(channel, int(number))
+        elif channel in CHANNELS:
+            body = self._list(channel, name)
+        if body is None:
+            return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+
+    def _page(self, title: str, main: str) -> str:
+        return (f'<html><head><meta charset="utf-8"><title>{title}_质量网</title></head>'
+                f'<body><div class="nav"><a href="/">首页</a></div>{main}</body></html>')
+
+    def _list(self, channel: str, name: str) -> str | None:
+        first, ext, one_based, pager = CHANNELS[channel]
+        pages = max(1, -(-self.count[channel] // PER_PAGE))
+        stem, _, suffix = name.rpartition(".")
+        if suffix != ext:
+            return None
+        if stem == first:
+            page = 0
+        elif stem.startswith(f"{first}_") and stem[len(first) + 1:].isdigit():
+            page = int(stem[len(first) + 1:]) - (1 if one_based else 0)
+            if page < 1:
+                return None
+        else:
+            return None
+        if page >= pages:
+            return None
+        newest = self.count[channel] - page * PER_PAGE
+        items = "".join(f'<li><a href="art/t{i}.html">{channel}栏目第{i}号：质量工作稳步推进</a>'
+                        f"<span>2023-{1 + i % 12:02d}-{1 + i % 28:02d}</span></li>"
+                        for i in range(newest, max(0, newest - PER_PAGE), -1))
+        return self._page(f"栏目{channel}", f"<ul>{items}</ul>"
+                          + pager(pages, page, first, ext))
+
+    def _article(self, channel: str, i: int) -> str:
+        title = f"{channel}栏目第{i}号：质量工作稳步推进"
+        body = "".join(f"<p>　　第{n}段：质量监督工作有序推进，各项任务按计划完成，成效明显。</p>"
+                       for n in (1, 2, 3))
+        return self._page(title, f"<h1>{title}</h1><div>发布时间：2023-{1 + i % 12:02d}-"
+                                 f"{1 + i % 28:02d} 09:00　来源：质量网</div>"
+                                 f"<div class='TRS_Editor'>{body}</div>")
