@@ -62,6 +62,7 @@ MAX_PARAGRAPHS = 2000  # per page: a bound on what a hostile page can make a rec
 MAX_LINKS = 200  # related links, images, attachments per page
 MAX_CAPTION = 60
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？]")
+_LIST_STEM_RE = re.compile(r"node_\d+|list|more|default", re.I)
 _SPLIT_PAGE_RE = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,3})\.(?P<ext>s?html?|php|aspx?|jsp)$", re.I)
 
 
@@ -341,6 +342,8 @@ class ArticlePage:
         [] when it has one page."""
         own = urlsplit(self.url)
         stem, _, ext = own.path.rpartition("/")[2].rpartition(".")
+        if _LIST_STEM_RE.fullmatch(stem):
+            return []  # node_12_2.htm beside node_12.htm is the list's page 2, not the article's
         numbered: dict[int, str] = {}
         own_path = own.path
         for line in self.lines:

@@ -47,7 +47,8 @@ class Page:
         """Article: a headline, and a body that outweighs the page's dated links (or a short
         dated notice at an article-shaped URL). List: several dated or article links."""
         article, listing = self.article, self.listing
-        if article.deleted:
+        listed = listing.dated_links >= 3 or len(listing.articles) >= 5
+        if article.deleted and not listed:  # one withdrawn entry does not unmake a list
             return PageKind.DELETED
         chars, dated = article.body_chars, listing.dated_links
         has_headline = article.headline is not None and article.headline.line >= 0

@@ -144,6 +144,8 @@ class ListPage:
             numbered = text.isdigit() and len(text) <= 4
             if not (numbered or text in PAGER_TEXTS or text.startswith(("下一页", "下页"))):
                 continue
+            if is_breadcrumb(line.text):
+                continue  # 当前位置：首页 > 栏目: the site's home, not the list's first page
             target = urlsplit(anchor.url)
             series = self.number(anchor.url) is not None
             same_place = host_of(anchor.url) == self.host and dirname(target.path) == own_dir

@@ -186,6 +186,8 @@ class PortalSpider(Spider):
             return
         else:
             self._remember(response, "other", "STATE_OTHER_RECHECK_HOURS", 1)
+            if page.listing.pages:  # a pager: whatever its entries look like, it is a list
+                yield from self._list(response, page)
             self.other_pages += 1
             depth += 1
             if self.other_pages > self.settings.getint("PORTAL_OTHER_PAGES") or \
@@ -337,7 +339,7 @@ class PortalSpider(Spider):
         """Every other page link on the site, by the kind its URL suggests. Pages of a 分页
         article are left to the record's own chain, pages of a list to ``_list``."""
         skip = set(page.article.split_pages)
-        if page.kind is PageKind.LIST:
+        if page.kind in (PageKind.LIST, PageKind.OTHER):  # read by _list
             skip.update(page.listing.pages)
         if self.since or self.until:  # articles a list dates outside the window
             skip.update(item.url for item in page.listing.articles

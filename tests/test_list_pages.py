@@ -1,0 +1,80 @@
+"""List pages as real portals write them: pager scripts, series, and what is not a page."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import html_page
+from crawler.pages.kinds import PageKind
+from crawler.pages.pagers import script_pager, series_number, strip_js_comments
+
+LIST_URL = "http://www.a.gov.cn/zwgk/index.html"
+
+
+def names(urls: list[str]) -> list[str]:
+    return [url.rsplit("/", 1)[1] for url in urls]
+
+
+@pytest.mark.parametrize(("script", "expected", "form"), [
+    ('createPageHTML(3, 0, "index", "html");', ["index.html", "index_1.html", "index_2.html"],
+     "literal"),
+    ('var currentPage = 0;//所在页从0开始\nvar countPage = 3//共多少页\n'
+     '//createPageHTML(9, 0, "index", "html");\n'
+     'createPageHTML(countPage, currentPage, "index", "html");',
+     ["index.html", "index_1.html", "index_2.html"], "variables"),
+    ("createPageHTML('page_div', 3, 1, 'fg', 'shtml', 89);",
+     ["fg.shtml", "fg_2.shtml", "fg_3.shtml"], "one-based"),
+    ('createPageHTML("3", "0");', ["index.html", "index_1.html", "index_2.html"],
+     "two-arguments"),
+    ('var countPage="3";var currentPage=0;for(var i=0;i<countPage;i++){document.write(i);}',
+     ["index.html", "index_1.html", "index_2.html"], "count-variable"),
+    ('countPage = 2; /* createPageHTML(40, 0, "index", "html"); */',
+     ["index.html", "index_1.html"], "count-variable"),
+])
+def test_pager_scripts_name_every_page(script: str, expected: list[str], form: str) -> None:
+    pager = script_pager(script, LIST_URL)
+    assert pager is not None and (names(pager.urls), pager.form) == (expected, form)
+
+
+def test_comments_go_but_strings_stay() -> None:
+    assert strip_js_comments("a = 'x//y'; // z\n/* w */b") == "a = 'x//y'; \nb"
+    assert script_pager('var url = "http://a.cn/"; // countPage = 9', LIST_URL) is None
+
+
+@pytest.mark.parametrize(("page", "link", "number"), [
+    ("fg.shtml", "fg_3.shtml", 3),
+    ("common_list.html", "common_list_2.html", 2),
+    ("list_yw_2.html", "list_yw_3.html", 3),
+    ("index_958.html", "index_958_2.html", 2),
+    ("index.html", "t20230728_12345.html", None),
+    ("index.html", "index_2.shtml", None),  # another extension: another series
+])
+def test_page_series_of_any_name(page: str, link: str, number: int | None) -> None:
+    base = "http://www.a.gov.cn/zwgk/"
+    assert series_number(base + page, base + link) == number
+
+
+ITEMS = "".join(f'<li><a href="t2023072{i}_{i}.html">质量监督抽查结果通报第{i}期</a>'
+                f"<span>2023-07-2{i}</span></li>" for i in range(1, 7))
+
+
+def test_a_withdrawn_entry_does_not_make_a_list_a_deleted_article() -> None:
+    page = html_page(f"<html><head><title>通知公告</title></head><body><ul>{ITEMS}"
+                     "<li>该信息已删除</li></ul></body></html>", url=LIST_URL)
+    assert page.kind is PageKind.LIST
+
+
+def test_the_breadcrumb_home_link_is_not_a_page_of_the_list() -> None:
+    # A list at the site's root: the home page is in the list's folder.
+    page = html_page('<html><body><div>当前位置：<a href="/index.html">首页</a> &gt; 要闻</div>'
+                     f'<ul>{ITEMS}</ul><a href="list_1.html">下一页</a></body></html>',
+                     url="http://www.a.gov.cn/list.html")
+    assert names(page.listing.pages) == ["list_1.html"]
+
+
+def test_a_node_list_page_is_not_an_article_split_in_pages() -> None:
+    body = "<p>" + "质量监督工作有序推进，各项任务按计划完成。" * 30 + "</p>"
+    page = html_page(f"<html><head><title>质量动态</title></head><body><h1>质量动态</h1>"
+                     f'{body}<a href="node_12_2.htm">2</a> <a href="node_12_3.htm">3</a>'
+                     "</body></html>", url="http://www.a.gov.cn/zl/node_12.htm")
+    assert page.article.split_pages == []
