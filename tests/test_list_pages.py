@@ -78,3 +78,13 @@ def test_a_node_list_page_is_not_an_article_split_in_pages() -> None:
                      f'{body}<a href="node_12_2.htm">2</a> <a href="node_12_3.htm">3</a>'
                      "</body></html>", url="http://www.a.gov.cn/zl/node_12.htm")
     assert page.article.split_pages == []
+
+
+def test_a_hidden_pager_still_names_the_pages_but_hidden_text_is_no_body() -> None:
+    page = html_page(f"<html><body><ul>{ITEMS}</ul><button>加载更多</button>"
+                     '<div class="pages" style="display: none"><a href="index_1.html">下一页</a>'
+                     '<span>隐藏的分页说明文字，不是正文。</span></div></body></html>', url=LIST_URL)
+    assert page.kind is PageKind.LIST
+    assert names(page.listing.pages) == ["index_1.html"]
+    assert page.listing.next_page and page.listing.next_page.endswith("/zwgk/index_1.html")
+    assert not any("隐藏" in line.text for line in page.article.lines)

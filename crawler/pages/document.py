@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from crawler.pages.lines import Line, page_lines
 from crawler.text import INVISIBLE_SPACES, normalize_space
 from crawler.urls import join_url
 
@@ -161,9 +163,25 @@ class Document:
                              with_tail=False)
         hidden = [style.getparent() for style in _STYLES(root)
                   if "display:none" in "".join(style.split()).lower()]
-        for element in hidden + [attribute.getparent() for attribute in _HIDDEN(root)]:
+        hidden += [attribute.getparent() for attribute in _HIDDEN(root)]
+        # Hidden blocks still name pages (a pager behind a 加载更多 button, other tabs of
+        # a list): kept aside for discovery, never for the body.
+        hidden_set = set(hidden)
+        self.hidden_root = etree.Element("div")
+        for element in hidden:
+            if not any(parent in hidden_set for parent in element.iterancestors()):
+                kept = deepcopy(element)
+                kept.tail = None
+                self.hidden_root.append(kept)
+        for element in hidden:
             _drop(element)
         return root
+
+    @cached_property
+    def hidden_lines(self) -> list[Line]:
+        """The visual lines of the page's hidden blocks (``display:none``, ``hidden``)."""
+        self.root  # noqa: B018 - sets hidden_root
+        return page_lines(self.hidden_root, self.base_url) if len(self.hidden_root) else []
 
     @cached_property
     def declared(self) -> dict[str, list[etree._Element]]:

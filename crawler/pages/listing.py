@@ -57,8 +57,10 @@ class ListPage:
         self.host = host_of(document.url)
 
     def _anchors(self) -> list[tuple[Line, Anchor]]:
-        return [(line, a) for line in self.lines for a in line.anchors
-                if a.url.startswith(("http://", "https://"))]
+        """Every link of the page, hidden ones last: they count for discovery (pagers behind
+        a 加载更多 button), never for the body."""
+        return [(line, a) for line in (*self.lines, *self.document.hidden_lines)
+                for a in line.anchors if a.url.startswith(("http://", "https://"))]
 
     @cached_property
     def articles(self) -> list[ListedArticle]:
