@@ -88,3 +88,21 @@ def test_a_hidden_pager_still_names_the_pages_but_hidden_text_is_no_body() -> No
     assert names(page.listing.pages) == ["index_1.html"]
     assert page.listing.next_page and page.listing.next_page.endswith("/zwgk/index_1.html")
     assert not any("隐藏" in line.text for line in page.article.lines)
+
+
+def test_links_only_in_script_handlers_are_followed() -> None:
+    page = html_page(
+        f"<html><body><ul>{ITEMS}</ul><div class='page'>"
+        "<a href=\"javascript:void(0)\" title=\"下一页\" "
+        "onclick=\"queryArticleByCondition(this,'/zwgk/list-2.shtml')\"><img src='n.gif'></a>"
+        "<a href='#' onclick=\"isDownLoad(this,'/files/2023/通知.pdf')\">附件</a>"
+        "</div></body></html>", url=LIST_URL)
+    assert page.listing.next_page == "http://www.a.gov.cn/zwgk/list-2.shtml"
+    assert any(url.endswith(".pdf") for url, _ in page.listing.links)
+
+
+def test_a_pager_that_names_no_page_is_reported() -> None:
+    page = html_page(f"<html><body><ul>{ITEMS}</ul><div>共35页 "
+                     "<a href=\"javascript:goPage('2','35')\">下一页</a></div></body></html>",
+                     url=LIST_URL)
+    assert page.listing.pages == [] and page.listing.unfollowed_pager == "共35页"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crawler.pages.markers import SCRIPT_URL_RE
 from crawler.urls import join_url
 
 if TYPE_CHECKING:
@@ -81,6 +82,25 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def link_target(href: str | None, onclick: str | None) -> str | None:
+    """Where a link leads: its ``href``, or, for a link to nowhere (none, ``#``,
+    ``javascript:``), the page a script handler names in a quoted argument
+    (``onclick="queryArticleByCondition(this,'/xw/list-2.shtml')"``).
+
+    >>> link_target("#", "isDownLoad(this,'/files/2023/通知.pdf')")
+    '/files/2023/通知.pdf'
+    >>> link_target("javascript:void(0)", "goPage('2','35')")  # no page named: as it was
+    'javascript:void(0)'
+    """
+    if href is not None and href.strip() not in ("", "#") \
+            and not href.strip().lower().startswith("javascript:"):
+        return href
+    for script in (href, onclick):
+        if script and (match := SCRIPT_URL_RE.search(script)):
+            return match.group(1)
+    return href
+
+
 def page_lines(root: HtmlElement, base_url: str,
                spans: dict[HtmlElement, tuple[int, int]] | None = None) -> list[Line]:
     """All visual lines of the page under ``root``, in document order. A block's lines (its
@@ -117,7 +137,7 @@ def page_lines(root: HtmlElement, base_url: str,
             blocks.append(element)
             starts.append(len(lines))
         elif tag == "a":
-            href = element.get("href")
+            href = link_target(element.get("href"), element.get("onclick"))
             if href is not None and anchor is None:
                 title = element.get("title")
                 link = Anchor(join_url(base_url, href) or "", "", _squash(title) if title else "")

@@ -15,6 +15,7 @@ from crawler.pages.markers import (
     LIST_SERIES_RE,
     NEXT_PAGE_TEXTS,
     NOT_A_CHANNEL,
+    PAGE_COUNT_RE,
     PAGE_PARAM_RE,
     PAGER_TEXTS,
     WIDGET_LINK_RE,
@@ -35,6 +36,21 @@ class ListedArticle(NamedTuple):
     url: str
     title: str
     date: str | None  #: ``YYYY-MM-DD`` printed beside the link, None when none
+
+
+def _pager_label(anchor: Anchor) -> str:
+    """A link's text as a pager reads it; its title where the text says nothing (an arrow
+    or an image whose ``title`` is 下一页).
+
+    >>> from crawler.pages.lines import Anchor
+    >>> _pager_label(Anchor("u", "", "下一页")), _pager_label(Anchor("u", "[2]", ""))
+    ('下一页', '2')
+    """
+    text = anchor.text.lower().strip(" []【】")
+    title = anchor.title.lower().strip()
+    if title in PAGER_TEXTS and not (text in PAGER_TEXTS or text.isdigit()):
+        return title
+    return text
 
 
 def _page_number(url: str) -> int | None:
@@ -127,6 +143,19 @@ class ListPage:
         return int(suffix.group(1))
 
     @cached_property
+    def unfollowed_pager(self) -> str | None:
+        """What shows a pager this page names no page of (``共35页``, ``goPage('2','35')``),
+        None when there is none or its pages were found: the channel's older articles are
+        then out of reach, which the crawl warns about."""
+        if self.pages:
+            return None
+        for line in self.lines:
+            if match := PAGE_COUNT_RE.search(line.text):
+                return match.group(0)
+        match = PAGE_COUNT_RE.search(self.document.script_text)
+        return match.group(0) if match else None
+
+    @cached_property
     def mechanism(self) -> str | None:
         """How this list names its other pages, for the stats: the script pager's form, a
         下一页 link, numbered pager links; None when it shows no other page."""
@@ -142,7 +171,7 @@ class ListPage:
         own_dir = dirname(urlsplit(self.url).path)
         found: dict[str, int] = {}
         for line, anchor in self._anchors():
-            text = anchor.text.lower().strip(" []【】")
+            text = _pager_label(anchor)
             numbered = text.isdigit() and len(text) <= 4
             if not (numbered or text in PAGER_TEXTS or text.startswith(("下一页", "下页"))):
                 continue
@@ -169,7 +198,7 @@ class ListPage:
         """The 下一页 link, if the page has one."""
         own = canonical_url(self.url)
         for _, anchor in self._anchors():
-            text = anchor.text.lower().strip(" []【】")
+            text = _pager_label(anchor)
             if (text in NEXT_PAGE_TEXTS or text.startswith(("下一页", "下页"))) \
                     and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host \
                     and canonical_url(anchor.url) != own:

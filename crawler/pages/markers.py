@@ -119,6 +119,18 @@ LAST_PAGE_TEXTS = frozenset({"尾页", "末页", "最后一页", "last", "»|", 
 PAGER_TEXTS = NEXT_PAGE_TEXTS | LAST_PAGE_TEXTS | frozenset(
     {"上一页", "上页", "前页", "首页", "第一页", "prev", "previous", "«", "‹", "<", "<<"}
 )
+# Pager scripts: functions called as f(count, current, "index", "html") and the forms
+# crawler/pages/pagers.py reads; variables that hold a list's page count.
+PAGER_FUNCTIONS = ("createPageHTML", "createPageHtml", "createPage", "setPage", "showPage")
+PAGE_COUNT_VARIABLES = ("countPage", "countpage", "pageCount", "pagecount", "totalPage",
+                        "totalPages")
+# A quoted page or file path in a script handler (onclick="goto('list_2.html')").
+SCRIPT_URL_RE = re.compile(
+    r"""['"]((?:https?://[^'"\s]+|[^'"\s:]*?[\w-]\.(?:s?html?|jsp|php|aspx?|do|pdf|docx?|xlsx?|"""
+    r"""wps|zip|rar))(?:\?[^'"\s]*)?)['"]""", re.I)
+# A pager that names no page: goPage('2','35'), 共35页 with no link to follow.
+PAGE_COUNT_RE = re.compile(
+    r"共\s*(\d+)\s*页|\b(?:goPage|gotoPage|toPage|turnPage|jumpPage)\s*\(", re.I)
 PAGE_PARAM_RE = re.compile(r"(?:^|&)(?:page|pageno|pageindex|pagenum|p|pn|curpage|currentpage)"
                            r"=(\d+)", re.I)
 LIST_SERIES_RE = re.compile(r"(?:^|/)(?:index|list|node_\d+|more|default)[_-](\d+)\.\w+$", re.I)

@@ -13,12 +13,13 @@ from posixpath import dirname
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+from crawler.pages.markers import PAGE_COUNT_VARIABLES, PAGER_FUNCTIONS
+
 MAX_SCRIPT_PAGES = 2000  # a pager script claiming more pages than this is not believed
 
-_CALL_RE = re.compile(r"\b(?:createPage(?:HTML|Html)?|setPage|showPage)\s*\(([^()]*)\)")
+_CALL_RE = re.compile(rf"\b(?:{'|'.join(PAGER_FUNCTIONS)})\s*\(([^()]*)\)")
 _ASSIGN_RE = re.compile(
     r"\b(?:var\s+|let\s+|const\s+)?([A-Za-z_$][\w$]*)\s*=\s*(['\"]?)(\d+)\2\s*[;,\n/]")
-_COUNT_NAMES = ("countPage", "countpage", "pageCount", "pagecount", "totalPage", "totalPages")
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _STEM_RE = re.compile(r"^(?P<stem>.+)\.(?P<ext>s?html?|jsp|php|aspx?)$", re.I)
 
@@ -106,7 +107,7 @@ def script_pager(source: str, page_url: str) -> ScriptPager | None:
             continue
         if count is not None and _NAME_RE.match(prefix) and _NAME_RE.match(ext):
             return ScriptPager(_series(page_url, prefix, ext, count, first), form)
-    count = next((values[name] for name in _COUNT_NAMES if name in values), None)
+    count = next((values[name] for name in PAGE_COUNT_VARIABLES if name in values), None)
     if count is not None:  # drawn by a loop over the count, with no call to read
         match = _STEM_RE.match(urlsplit(page_url).path.rsplit("/", 1)[-1])
         ext = match.group("ext") if match else "html"

@@ -89,6 +89,7 @@ class PortalSpider(Spider):
         self.other_pages = 0
         self.sitemaps_followed = 0
         self.query_variants: dict[str, set[str]] = defaultdict(set)
+        self.warned_channels: set[str | None] = set()  #: warned of a pager not followed
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -292,6 +293,8 @@ class PortalSpider(Spider):
         walk = response.meta.get("list_walk") or canonical_url(response.url)
         if listing.mechanism:
             self.crawler.stats.inc_value(f"lists/{listing.mechanism}")
+        elif listing.unfollowed_pager:
+            self._unfollowed(response.url, channel, listing.unfollowed_pager)
         if self.store is not None and any(
                 self.store.known(item.url) is None and self.store.skip_until(item.url) is None
                 for item in articles):
@@ -316,6 +319,16 @@ class PortalSpider(Spider):
                 yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
                               meta={"channel": channel, "other_depth": 0,
                                     "state_exempt": True, "list_walk": walk})
+
+    def _unfollowed(self, url: str, channel: str | None, pager: str) -> None:
+        """A list shows a pager no page of which could be found: counted, warned once per
+        channel, since the channel's older articles are out of reach."""
+        self.crawler.stats.inc_value("lists/unfollowed")
+        if channel not in self.warned_channels:
+            self.warned_channels.add(channel)
+            logger.warning("Channel %s: the list %s shows a pager (%s) the crawler cannot "
+                           "follow; its older articles are not reached (see docs/lists.md)",
+                           channel or "(unnamed)", url, pager)
 
     def _walk_on(self, walk: str, next_page: str | None,
                  articles: list[ListedArticle]) -> list[str]:
