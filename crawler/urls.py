@@ -81,3 +81,35 @@ def host_of(url: str) -> str:
     ('127.0.0.1', 'www.example.cn')
     """
     return (urlsplit(url).hostname or "").lower()
+
+
+# Public suffixes of two labels where portals of this kind register (the rest of the world
+# registers directly under its top-level domain): gov.cn, Chinese provinces' own, and kin.
+PUBLIC_SUFFIXES = frozenset(
+    {f"{name}.cn" for name in (
+        "gov", "com", "net", "org", "edu", "ac", "mil", "ah", "bj", "cq", "fj", "gd", "gs",
+        "gz", "gx", "ha", "hb", "he", "hi", "hl", "hn", "jl", "js", "jx", "ln", "nm", "nx",
+        "qh", "sc", "sd", "sh", "sn", "sx", "tj", "xj", "xz", "yn", "zj", "hk", "mo", "tw")}
+    | {f"{name}.hk" for name in ("gov", "com", "org", "edu", "net")}
+    | {f"{name}.tw" for name in ("gov", "com", "org", "edu", "net")}
+    | {f"{name}.mo" for name in ("gov", "com", "org", "edu", "net")}
+    | {"co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "gov.au", "co.jp", "go.jp", "com.sg",
+       "gov.sg"})
+
+
+def registered_domain(host: str) -> str:
+    """The domain a host was registered under: its portal's hosts share it
+    (``ginfo.example.gov.cn`` and ``www.example.gov.cn``); an address stays as it is.
+
+    >>> registered_domain("ginfo.example.gov.cn"), registered_domain("www.sh.gov.cn")
+    ('example.gov.cn', 'sh.gov.cn')
+    >>> registered_domain("www.cqn.com.cn"), registered_domain("news.qq.com")
+    ('cqn.com.cn', 'qq.com')
+    >>> registered_domain("127.0.0.1"), registered_domain("localhost")
+    ('127.0.0.1', 'localhost')
+    """
+    labels = host.lower().rstrip(".").split(".")
+    if labels[-1].isdigit() or ":" in host or len(labels) <= 2:
+        return host.lower()
+    keep = 3 if ".".join(labels[-2:]) in PUBLIC_SUFFIXES else 2
+    return ".".join(labels[-keep:])

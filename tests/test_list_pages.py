@@ -106,3 +106,13 @@ def test_a_pager_that_names_no_page_is_reported() -> None:
                      "<a href=\"javascript:goPage('2','35')\">下一页</a></div></body></html>",
                      url=LIST_URL)
     assert page.listing.pages == [] and page.listing.unfollowed_pager == "共35页"
+
+
+def test_a_portal_s_sibling_hosts_are_crawled_by_default() -> None:
+    from crawler.spiders.portal import PortalSpider
+
+    spider = PortalSpider(start_urls="http://ginfo.example.gov.cn/xxgk/index.html")
+    assert spider.allowed_domains == ["example.gov.cn"]
+    assert spider._allowed_host("http://www.example.gov.cn/art/2023/7/28/art_1_1.html")
+    assert not spider._allowed_host("http://www.example2.gov.cn/")
+    assert not spider._allowed_host("http://www.gov.cn/")

@@ -36,7 +36,7 @@ from crawler.pages.sitemaps import (
     robots_sitemaps,
 )
 from crawler.state import StateStore, state_for
-from crawler.urls import canonical_url, clean_url, host_of
+from crawler.urls import canonical_url, clean_url, host_of, registered_domain
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -68,7 +68,9 @@ class PortalSpider(Spider):
     """Home page -> channel lists -> articles, with pagination, related links and 分页.
 
     Arguments: ``-a start_urls=URL[,URL...]`` (home pages, lists or articles, mixed) and
-    optionally ``-a allowed_domains=HOST[,HOST...]`` (default: the start URLs' hosts).
+    optionally ``-a allowed_domains=HOST[,HOST...]`` (default: the domains the start URLs'
+    hosts are registered under, and every host under them: a portal's ``ginfo.`` and
+    ``www.`` hosts list each other's articles).
     """
 
     name = "portal"
@@ -85,7 +87,7 @@ class PortalSpider(Spider):
                                   "or articles, as -a start_urls=https://www.example.gov.cn/")
         self.start_urls = [clean_url(checks.start_url(u)) for u in urls]
         self.allowed_domains = checks.as_list(allowed_domains) or sorted(
-            {host_of(u) for u in self.start_urls})
+            {registered_domain(host_of(u)) for u in self.start_urls})
         self.other_pages = 0
         self.sitemaps_followed = 0
         self.query_variants: dict[str, set[str]] = defaultdict(set)
