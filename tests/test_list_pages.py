@@ -116,3 +116,17 @@ def test_a_portal_s_sibling_hosts_are_crawled_by_default() -> None:
     assert spider._allowed_host("http://www.example.gov.cn/art/2023/7/28/art_1_1.html")
     assert not spider._allowed_host("http://www.example2.gov.cn/")
     assert not spider._allowed_host("http://www.gov.cn/")
+
+
+def test_card_links_keep_their_headline_and_date_and_make_a_list() -> None:
+    cards = "".join(
+        f'<a href="/xw/2023/t2023072{i}_{i}.html" class="card"><div><h3>质量强市建设推进会第{i}次'
+        f"会议召开</h3><p>会议总结了上半年质量工作，部署下一阶段重点任务，要求各部门加强协作，"
+        f"确保各项措施落地见效。</p><span>2023-07-2{i}</span></div></a>" for i in range(1, 7))
+    page = html_page(f"<html><head><title>工作动态</title></head><body><div class='list'>"
+                     f"{cards}</div></body></html>", url=LIST_URL)
+    assert page.kind is PageKind.LIST
+    assert [(item.title, item.date) for item in page.listing.articles][:2] == [
+        ("质量强市建设推进会第1次会议召开", "2023-07-21"),
+        ("质量强市建设推进会第2次会议召开", "2023-07-22")]
+    assert len(page.listing.articles) == 6

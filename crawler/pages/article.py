@@ -315,8 +315,8 @@ class ArticlePage:
         # Cheap test first: a channel's folder holds this article's.
         for anchor in [a for line in self.lines for a in line.anchors
                        if a.url.startswith(top_folder)]:
-            if not 2 <= len(anchor.text) <= 10 or anchor.text in NOT_A_CHANNEL:
-                continue
+            if not 2 <= len(anchor.text) <= 10 or anchor.text in NOT_A_CHANNEL or anchor.card:
+                continue  # a card (a link holding blocks) is an article, not a channel
             folder = _folder(anchor.url)
             if (len(folder) > len(origin) + 1 and own_folder.startswith(folder)
                     and (best is None or len(folder) > best[0])
@@ -402,7 +402,7 @@ class ArticlePage:
             line = self.lines[i]
             if i in related:
                 continue
-            if any(len(a.text) >= 5 and is_page_link(a.url) for a in line.anchors):
+            if any(len(a.text) >= 5 and not a.card and is_page_link(a.url) for a in line.anchors):
                 kinds.append("L")
             elif line_points(line):
                 kinds.append("P")

@@ -30,6 +30,9 @@ class Anchor:
     text: str  #: the link text, whitespace-normalised
     title: str  #: the ``title`` attribute, '' when absent
     after: str = ""  #: the text that follows the link on the same line, up to the next link
+    #: All the text of a link that holds blocks (a card: headline, summary, date), whose
+    #: ``text`` is then its first line's; '' for a link within one line.
+    card: str = ""
 
 
 class Line:
@@ -65,9 +68,9 @@ class Line:
         elif self.anchors:
             self.anchors[-1].after += text
 
-    def close(self, texts: list[str], lines: list[Line]) -> None:
+    def close(self, texts: list[str], lines: list[Line]) -> bool:
         """The line is complete: its text (read into ``texts``) squashed, and the line kept if
-        it shows anything."""
+        it shows anything (True)."""
         self.text = " ".join((texts[0] if len(texts) == 1 else "".join(texts)).split())
         texts.clear()
         if self.text or self.images:
@@ -75,6 +78,8 @@ class Line:
                 if anchor.after:
                     anchor.after = _squash(anchor.after)
             lines.append(self)
+            return True
+        return False
 
 
 def _squash(text: str) -> str:
@@ -124,6 +129,17 @@ def page_lines(root: HtmlElement, base_url: str,
     anchor: Anchor | None = None  # the link being read, when its text has elements in it
     anchor_owner: HtmlElement | None = None
     anchor_text: list[str] | None = None  # the text of that link so far
+    card: Anchor | None = None  # a link holding blocks, for the next line that shows text
+    card_line: Line | None = None  # the line that took it
+
+    def new_line() -> Line:
+        nonlocal card, card_line
+        line = Line(blocks[-1])
+        if card is not None:
+            line.anchors.append(card)
+            card, card_line = None, line
+        return line
+
     block_tags = BLOCK_TAGS
     for element in top.iter():
         tag = element.tag
@@ -132,7 +148,9 @@ def page_lines(root: HtmlElement, base_url: str,
         is_block = tag in block_tags
         if is_block:
             if current is not None:
-                current.close(texts, lines)
+                if not current.close(texts, lines) and anchor is not None \
+                        and anchor in current.anchors:
+                    card = anchor  # <a><div><h3>headline</h3>...: the headline's line takes it
                 current = None
             blocks.append(element)
             starts.append(len(lines))
@@ -142,7 +160,7 @@ def page_lines(root: HtmlElement, base_url: str,
                 title = element.get("title")
                 link = Anchor(join_url(base_url, href) or "", "", _squash(title) if title else "")
                 if current is None:
-                    current = Line(blocks[-1])
+                    current = new_line()
                 current.anchors.append(link)
                 if children:  # text with elements in it: read on to the link's end
                     anchor, anchor_owner, anchor_text = link, element, []
@@ -159,11 +177,11 @@ def page_lines(root: HtmlElement, base_url: str,
             src = element.get("src") or element.get("data-src") or element.get("original")
             if src and not src.startswith("data:"):
                 if current is None:
-                    current = Line(blocks[-1])
+                    current = new_line()
                 alt = _squash(element.get("alt") or "")
                 current.add_image(join_url(base_url, src) or "", alt)
         if text and (current is not None or not text.isspace()):
-            current = current or Line(blocks[-1])
+            current = current or new_line()
             texts.append(text)
             current.add(text, anchor_text)
         if children:
@@ -182,10 +200,13 @@ def page_lines(root: HtmlElement, base_url: str,
                     break
             elif element is anchor_owner and anchor is not None:
                 anchor.text = _squash("".join(anchor_text or ()))
+                if card_line is not None:  # a card: the headline names the link
+                    anchor.card, anchor.text = anchor.text, card_line.text or anchor.text
                 anchor = anchor_owner = anchor_text = None
+                card = card_line = None
             text = element.tail
             if text and (current is not None or not text.isspace()):
-                current = current or Line(blocks[-1])
+                current = current or new_line()
                 texts.append(text)
                 current.add(text, anchor_text)
             if not open_:

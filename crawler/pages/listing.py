@@ -100,7 +100,8 @@ class ListPage:
         title = anchor.title if len(anchor.title) > len(anchor.text) else anchor.text
         if len(anchor.text) >= MIN_TITLE and anchor.text not in PAGER_TEXTS:
             single = len(line.anchors) == 1
-            date = day_of(anchor.after) or (day_of(line.text) if single else None) \
+            date = day_of(anchor.after) or day_of(anchor.card) \
+                or (day_of(line.text) if single else None) \
                 or (day_of(beside) if single else None)
             if date or looks_like_article_url(anchor.url):
                 found.setdefault(canonical_url(anchor.url),
