@@ -49,7 +49,9 @@ CHANNELS = {
     "yw": ("list_yw", "html", True, _numbered_series),
 }
 MECHANISMS = {"trsvar": "script-variables", "loop": "script-count-variable",
-              "fg": "script-one-based", "two": "script-two-arguments", "yw": "numbered-links"}
+              "fg": "script-one-based", "two": "script-two-arguments", "yw": "numbered-links",
+              "col": "hanweb-jpage"}
+JPAGE_PER_PAGE, JPAGE_GROUP = 5, 3  # a proxy answer holds 15 records
 
 
 class PagerPortal(LocalServer):
@@ -57,15 +59,15 @@ class PagerPortal(LocalServer):
 
     def __init__(self, per_channel: int = 35) -> None:
         super().__init__()
-        self.count = dict.fromkeys(CHANNELS, 0)
+        self.count = dict.fromkeys([*CHANNELS, "col"], 0)
         self.grow(per_channel)
 
     def grow(self, n: int) -> None:
-        for channel in CHANNELS:
+        for channel in self.count:
             self.count[channel] += n
 
     def articles(self) -> set[str]:
-        return {f"{self.origin}/{c}/art/t{i}.html" for c in CHANNELS
+        return {f"{self.origin}/{c}/art/t{i}.html" for c in self.count
                 for i in range(1, self.count[c] + 1)}
 
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
@@ -73,16 +75,53 @@ class PagerPortal(LocalServer):
         body = None
         if path == "/":
             body = self._page("首页", " ".join(
-                f'<a href="/{c}/{CHANNELS[c][0]}.{CHANNELS[c][1]}">栏目{c}</a>' for c in CHANNELS))
-        elif channel in CHANNELS and name.startswith("art/t"):
+                f'<a href="/{c}/{CHANNELS[c][0]}.{CHANNELS[c][1]}">栏目{c}</a>' for c in CHANNELS)
+                + ' <a href="/col/col7474/index.html">栏目col</a>')
+        elif channel in self.count and name.startswith("art/t"):
             number = name.removeprefix("art/t").removesuffix(".html")
             if number.isdigit() and 1 <= int(number) <= self.count[channel]:
                 body = self._article(channel, int(number))
+        elif path == "/col/col7474/index.html":
+            body = self._jpage_list()
         elif channel in CHANNELS:
             body = self._list(channel, name)
         if body is None:
             return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
         return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+
+    def _records(self, start: int, end: int) -> str:
+        """Hanweb's datastore of records ``start``..``end`` (1-based, newest first)."""
+        newest = self.count["col"]
+        return "".join(
+            f'<record><![CDATA[\n<li><a href="/col/art/t{i}.html" target="_blank">col栏目第{i}号：'
+            f"质量工作稳步推进</a><span>2023-{1 + i % 12:02d}-{1 + i % 28:02d}</span></li>\n]]>"
+            "</record>" for i in range(newest - start + 1, max(0, newest - end), -1))
+
+    def _jpage_list(self) -> str:
+        size = JPAGE_PER_PAGE * JPAGE_GROUP
+        script = (
+            '<div id="4405843"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href='
+            '"/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=http://www.a.gov.cn/&columnid='
+            '7474&unitid=4405843&webname=%E5%B8%82%E6%94%BF%E5%BA%9C&permissiontype=0"></a>]]>'
+            f"</nextgroup><recordset>{self._records(1, size)}</recordset></datastore></script>"
+            '<script language="javascript" src="/module/jslib/jquery/jpage/jquery.page.min.js">'
+            "</script><script>$(document).ready(function(){$('#4405843').jpage({dataStore: "
+            f"dataStore, perPage: {JPAGE_PER_PAGE}, groupSize: {JPAGE_GROUP}, totalRecord: "
+            f"{self.count['col']}, proxyUrl: '/module/web/jpage/dataproxy.jsp', barPosition: "
+            "'bottom'});});</script></div>")
+        return self._page("栏目col", script)
+
+    def respond_post(self, path: str, form: bytes) -> tuple[int, dict[str, str], bytes]:
+        base, _, query = path.partition("?")
+        fields = dict(pair.partition("=")[::2] for pair in query.split("&"))
+        sent = dict(pair.partition("=")[::2] for pair in form.decode().split("&"))
+        if base != "/module/web/jpage/dataproxy.jsp" or sent.get("columnid") != "7474" \
+                or not fields.get("startrecord", "").isdigit():
+            return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
+        start, end = int(fields["startrecord"]), int(fields["endrecord"])
+        body = (f"<datastore><nextgroup><![CDATA[]]></nextgroup><recordset>"
+                f"{self._records(start, end)}</recordset></datastore>")
+        return 200, {"Content-Type": "text/xml;charset=UTF-8"}, body.encode()
 
     def _page(self, title: str, main: str) -> str:
         return (f'<html><head><meta charset="utf-8"><title>{title}_质量网</title></head>'

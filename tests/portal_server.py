@@ -56,7 +56,7 @@ class LocalServer(OnLoopback):
         self.lock = threading.Lock()
         super().__init__(self._handler())
 
-    def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
+    def answer(self, path: str, form: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
         with self.lock:
             self.hits[path] += 1
             pending = self.faults.get(path)
@@ -66,17 +66,26 @@ class LocalServer(OnLoopback):
             return 302, {"Location": self.redirects[path]}, b""
         if self.delay:
             time.sleep(self.delay)
-        return self.respond(path)
+        return self.respond(path) if form is None else self.respond_post(path, form)
 
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
         raise NotImplementedError
+
+    def respond_post(self, path: str, form: bytes) -> tuple[int, dict[str, str], bytes]:
+        return 405, {"Content-Type": "text/html"}, b"<html>method not allowed</html>"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         portal = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.reply(*portal.answer(self.path, self.rfile.read(length)))
+
             def do_GET(self) -> None:
-                status, headers, body = portal.answer(self.path)
+                self.reply(*portal.answer(self.path))
+
+            def reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
                 try:
                     self.send_response(status)
                     for name, value in headers.items():

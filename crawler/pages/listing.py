@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from crawler.dates import day_of
+from crawler.pages.document import Document
 from crawler.pages.generic import title_parts
+from crawler.pages.lines import page_lines
 from crawler.pages.markers import (
     LAST_PAGE_TEXTS,
     LIST_SERIES_RE,
@@ -22,11 +24,17 @@ from crawler.pages.markers import (
     is_breadcrumb,
     looks_like_article_url,
 )
-from crawler.pages.pagers import ScriptPager, script_pager, series_number
+from crawler.pages.pagers import (
+    Jpage,
+    ScriptPager,
+    datastore_records,
+    jpage,
+    script_pager,
+    series_number,
+)
 from crawler.urls import canonical_url, clean_url, host_of
 
 if TYPE_CHECKING:
-    from crawler.pages.document import Document
     from crawler.pages.lines import Anchor, Line
 
 MIN_TITLE = 5  # an article link's text is a headline, not a word
@@ -83,11 +91,12 @@ class ListPage:
         """Links to articles: a headline-length link with a date beside it, or with an
         article-shaped URL; page order, each once."""
         found: dict[str, ListedArticle] = {}
-        for index, line in enumerate(self.lines):
+        lines = [*self.lines, *self.record_lines]
+        for index, line in enumerate(lines):
             if not line.anchors:
                 continue
             # A table row puts the date in the next cell, which is a line of its own.
-            following = self.lines[index + 1] if index + 1 < len(self.lines) else None
+            following = lines[index + 1] if index + 1 < len(lines) else None
             beside = following.text if following is not None and not following.anchors \
                 and len(following.text) <= 25 else ""
             for anchor in line.anchors:
@@ -106,6 +115,22 @@ class ListPage:
             if date or looks_like_article_url(anchor.url):
                 found.setdefault(canonical_url(anchor.url),
                                  ListedArticle(clean_url(anchor.url), title, date))
+
+    @cached_property
+    def record_lines(self) -> list[Line]:
+        """The lines of list items a script holds for a pager to draw: Hanweb jpage's
+        ``<datastore>`` records (the page shows none of them without the script)."""
+        records = datastore_records(self.document.script_text)
+        if not records:
+            return []
+        html = "<html><body><ul>" + "".join(records) + "</ul></body></html>"
+        document = Document.from_bytes(self.url, html.encode())
+        return page_lines(document.root, document.base_url)
+
+    @cached_property
+    def jpage(self) -> Jpage | None:
+        """The Hanweb jpage list this page sets up, if any: its further record groups."""
+        return jpage(self.document.script_text, self.url)
 
     @cached_property
     def dated_links(self) -> int:
@@ -160,6 +185,8 @@ class ListPage:
     def mechanism(self) -> str | None:
         """How this list names its other pages, for the stats: the script pager's form, a
         下一页 link, numbered pager links; None when it shows no other page."""
+        if self.jpage:
+            return "hanweb-jpage"
         if self.script_pager:
             return f"script-{self.script_pager.form}"
         if not self.pages:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from posixpath import dirname
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from crawler.pages.markers import PAGE_COUNT_VARIABLES, PAGER_FUNCTIONS
 
@@ -150,3 +150,80 @@ def series_number(page_url: str, link: str) -> int | None:
         if rest != target and rest.isdigit():
             return int(rest)
     return None
+
+
+# --- Hanweb (大汉) jpage: list items in a <datastore>, further groups from dataproxy.jsp ---
+
+_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]?([^'\" >]+)", re.S)
+_JPAGE_RE = re.compile(r"\.jpage\s*\(\s*\{(.*?)\}\s*\)", re.S)
+_JPAGE_KEY_RE = re.compile(r"(\w+)\s*:\s*(['\"]?)([^,'\"}\n]*)\2")
+
+
+class Jpage(NamedTuple):
+    """A Hanweb jpage list: its proxy and the column's parameters."""
+
+    proxy: str  #: absolute URL of dataproxy.jsp
+    params: dict[str, str]  #: the column's parameters (columnid, unitid, webid, ...)
+    per_page: int
+    group_size: int  #: pages a proxy answer holds
+    total: int  #: records in the list
+
+    def group(self, number: int) -> tuple[str, dict[str, str]] | None:
+        """The URL and form of group ``number`` (0 is the one the page shows), None past the
+        last: a POST of ``startrecord``, ``endrecord``, ``perpage`` and the column."""
+        size = self.per_page * self.group_size
+        start = number * size + 1
+        if number < 1 or start > self.total:
+            return None
+        query = f"startrecord={start}&endrecord={min(start + size - 1, self.total)}" \
+                f"&perpage={self.per_page}"
+        return f"{self.proxy}{'&' if '?' in self.proxy else '?'}{query}", dict(self.params)
+
+
+def datastore_records(text: str) -> list[str]:
+    """The HTML of each ``<record>`` of a jpage ``<datastore>`` (a page's script, or the
+    proxy's answer).
+
+    >>> datastore_records("<datastore><recordset><record><![CDATA[<li>甲</li>]]></record>"
+    ...                   "</recordset></datastore>")
+    ['<li>甲</li>']
+    """
+    return _RECORD_RE.findall(text) if "<datastore" in text else []
+
+
+def jpage(source: str, page_url: str) -> Jpage | None:
+    """The jpage list a page's scripts set up, or None.
+
+    >>> j = jpage("<datastore><nextgroup><![CDATA[<a href='/module/web/jpage/dataproxy.jsp?"
+    ...           "page=1&webid=1&columnid=7474&unitid=12'></a>]]></nextgroup></datastore>"
+    ...           "$('#12').jpage({perPage: 15, totalRecord: 100, groupSize: 3});",
+    ...           "http://a.gov.cn/col/col7474/index.html")
+    >>> j.group(1)
+    ('http://a.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=90&perpage=15', \
+{'webid': '1', 'columnid': '7474', 'unitid': '12'})
+    """
+    config = _JPAGE_RE.search(source)
+    if not config or "<datastore" not in source:
+        return None
+    keys = {key: value for key, _, value in _JPAGE_KEY_RE.findall(config.group(1))}
+    params: dict[str, str] = {}
+    proxy = keys.get("proxyUrl") or "/module/web/jpage/dataproxy.jsp"
+    if nextgroup := _NEXTGROUP_RE.search(source):
+        target = urlsplit(nextgroup.group(1).replace("&amp;", "&"))
+        proxy = target.path or proxy
+        params = {name: value for name, value in parse_qsl(target.query) if name != "page"}
+    for key in ("columnid", "unitid", "webid", "col", "appid", "path", "webname",
+                "permissiontype", "sourceContentType"):
+        if key in keys and key not in params:
+            params[key] = keys[key]
+
+    def number(key: str, default: int) -> int:
+        value = keys.get(key, "")
+        return int(value) if value.isdigit() else default
+
+    total = number("totalRecord", 0)
+    if not total:
+        return None
+    return Jpage(urljoin(page_url, proxy), params, number("perPage", 15),
+                 number("groupSize", 3), total)

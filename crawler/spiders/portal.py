@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import FormRequest, Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -27,6 +27,7 @@ from crawler.pages.markers import (
     looks_like_list_url,
     looks_like_trap,
 )
+from crawler.pages.pagers import Jpage, datastore_records
 from crawler.pages.sitemaps import (
     WELL_KNOWN_FEEDS,
     Entry,
@@ -291,36 +292,74 @@ class PortalSpider(Spider):
         listing = page.listing
         channel = listing.name if urlsplit(response.url).path.strip("/") else None
         channel = channel or response.meta.get("channel")
-        articles = [item for item in listing.articles if self._allowed(item.url)]
         walk = response.meta.get("list_walk") or canonical_url(response.url)
         if listing.mechanism:
             self.crawler.stats.inc_value(f"lists/{listing.mechanism}")
         elif listing.unfollowed_pager:
             self._unfollowed(response.url, channel, listing.unfollowed_pager)
-        if self.store is not None and any(
-                self.store.known(item.url) is None and self.store.skip_until(item.url) is None
-                for item in articles):
-            self.store.walk_found_new(walk)  # before any of them can become known
-        for item in articles:
-            if self._in_window(item.date):
-                yield Request(item.url, callback=self.parse, errback=self.page_failed,
-                              priority=Priority.ARTICLE,
-                              meta={"channel": channel, "other_depth": 0, "source": "list"})
-        dates = [item.date for item in articles if item.date]
-        if self.since and dates and max(dates) < self.since and _newest_first(dates):
-            self.crawler.stats.inc_value("window/pagination_stopped")
-            pages = []  # everything further down this list is older than the window
-        elif self.since:  # a backfill walks its lists page by page down to `since`
-            pages = [listing.next_page] if listing.next_page else []
-        elif self.store is None:
+        articles = [item for item in listing.articles if self._allowed(item.url)]
+        yield from self._entries_of_list(walk, channel, articles)
+        if listing.jpage is not None:  # the pager's pages come from the proxy, in groups
+            numbers = list(range(1, 1 + -(-listing.jpage.total // (
+                listing.jpage.per_page * listing.jpage.group_size))))
+            if self.since or self.store is not None:
+                numbers = numbers[:1] if self._walk_on(walk, articles, bool(numbers)) else []
+            for number in numbers:
+                yield from self._jpage_group(listing.jpage, number, walk, channel,
+                                             response.url, last=not (self.since or self.store))
+            return
+        if self.store is None and not self.since:
             pages = listing.pages
         else:
-            pages = self._walk_on(walk, listing.next_page, articles)
+            go_on = self._walk_on(walk, articles, listing.next_page is not None)
+            pages = [listing.next_page] if go_on and listing.next_page else []
         for url in pages:
             if self._allowed(url):
                 yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
                               meta={"channel": channel, "other_depth": 0,
                                     "state_exempt": True, "list_walk": walk})
+
+    def _entries_of_list(self, walk: str, channel: str | None,
+                         articles: list[ListedArticle]) -> Iterator[Request]:
+        """The articles a list page shows, in the window; a list with new ones is marked
+        incomplete in the state before any of them can become known."""
+        if self.store is not None and any(
+                self.store.known(item.url) is None and self.store.skip_until(item.url) is None
+                for item in articles):
+            self.store.walk_found_new(walk)
+        for item in articles:
+            if self._in_window(item.date):
+                yield Request(item.url, callback=self.parse, errback=self.page_failed,
+                              priority=Priority.ARTICLE,
+                              meta={"channel": channel, "other_depth": 0, "source": "list"})
+
+    def _jpage_group(self, jpage: Jpage, number: int, walk: str, channel: str | None,
+                     list_url: str, *, last: bool) -> Iterator[Request]:
+        """A POST for group ``number`` of a Hanweb jpage list (``last``: every group was
+        asked for at once; else the answer decides whether to ask for the next)."""
+        group = jpage.group(number)
+        if group is not None and self._allowed_host(group[0]):
+            url, form = group
+            yield FormRequest(url, formdata=form, callback=self.parse_jpage,
+                              priority=Priority.LIST_PAGE,
+                              meta={"channel": channel, "state_exempt": True, "list_walk": walk,
+                                    "jpage": jpage._asdict(), "group": number,  # JSON: cluster
+                                    "list_url": list_url, "walk_all": last})
+
+    def parse_jpage(self, response: Response) -> Iterator[Request]:
+        """A jpage proxy's answer: a ``<datastore>`` of list items, read as the list's page."""
+        meta = response.meta
+        records = datastore_records(response.text if isinstance(response, TextResponse) else "")
+        html = "<html><body><ul>" + "".join(records) + "</ul></body></html>"
+        listing = Page.from_bytes(meta["list_url"], html.encode()).listing
+        self.crawler.stats.inc_value("lists/hanweb-jpage")
+        articles = [item for item in listing.articles if self._allowed(item.url)]
+        yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles)
+        jpage = Jpage(**meta["jpage"])
+        has_next = jpage.group(meta["group"] + 1) is not None
+        if not meta["walk_all"] and self._walk_on(meta["list_walk"], articles, has_next):
+            yield from self._jpage_group(jpage, meta["group"] + 1, meta["list_walk"],
+                                         meta["channel"], meta["list_url"], last=False)
 
     def _unfollowed(self, url: str, channel: str | None, pager: str) -> None:
         """A list shows a pager no page of which could be found: counted, warned once per
@@ -332,23 +371,29 @@ class PortalSpider(Spider):
                            "follow; its older articles are not reached (see docs/lists.md)",
                            channel or "(unnamed)", url, pager)
 
-    def _walk_on(self, walk: str, next_page: str | None,
-                 articles: list[ListedArticle]) -> list[str]:
-        """With a state: the page of list ``walk`` to fetch next, if any. A walk stops at a
-        page whose articles are all known only where the list was complete as this run began
-        (``StateStore.walk_may_stop``); else it goes on to the list's end, so that articles
-        an interrupted run never reached are not hidden behind known ones."""
+    def _walk_on(self, walk: str, articles: list[ListedArticle], has_next: bool) -> bool:
+        """Whether to walk on from a page of list ``walk`` to its next page (``has_next``).
+
+        A backfill (``since``) walks down to the window's start. With a state, a walk stops
+        at a page whose articles are all known only where the list was complete as this run
+        began (``StateStore.walk_may_stop``); else it goes on to the list's end, so that
+        articles an interrupted run never reached are not hidden behind known ones."""
+        dates = [item.date for item in articles if item.date]
+        if self.since:
+            if dates and max(dates) < self.since and _newest_first(dates):
+                self.crawler.stats.inc_value("window/pagination_stopped")
+                return False  # everything further down this list is older than the window
+            return has_next
         assert self.store is not None
         known = all(self.store.known(item.url) is not None
                     or self.store.skip_until(item.url) is not None for item in articles)
         if known and self.store.walk_may_stop(walk):
             self.crawler.stats.inc_value("state/pagination_stopped")
             self.store.walk_ended(walk)
-            return []
-        if next_page:
-            return [next_page]
-        self.store.walk_ended(walk)
-        return []
+            return False
+        if not has_next:
+            self.store.walk_ended(walk)
+        return has_next
 
     def _links(self, page: Page, depth: int) -> Iterator[Request]:
         """Every other page link on the site, by the kind its URL suggests. Pages of a 分页
