@@ -3,6 +3,8 @@ reachable only through those lists. Markup after the sites' own pager scripts.""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from portal_server import LocalServer
 
 PER_PAGE = 10
@@ -50,7 +52,7 @@ CHANNELS = {
 }
 MECHANISMS = {"trsvar": "script-variables", "loop": "script-count-variable",
               "fg": "script-one-based", "two": "script-two-arguments", "yw": "numbered-links",
-              "col": "hanweb-jpage"}
+              "col": "hanweb-jpage", "aspx": "aspnet-postback"}
 JPAGE_PER_PAGE, JPAGE_GROUP = 5, 3  # a proxy answer holds 15 records
 
 
@@ -59,7 +61,7 @@ class PagerPortal(LocalServer):
 
     def __init__(self, per_channel: int = 35) -> None:
         super().__init__()
-        self.count = dict.fromkeys([*CHANNELS, "col"], 0)
+        self.count = dict.fromkeys([*CHANNELS, "col", "aspx"], 0)
         self.grow(per_channel)
 
     def grow(self, n: int) -> None:
@@ -76,13 +78,16 @@ class PagerPortal(LocalServer):
         if path == "/":
             body = self._page("首页", " ".join(
                 f'<a href="/{c}/{CHANNELS[c][0]}.{CHANNELS[c][1]}">栏目{c}</a>' for c in CHANNELS)
-                + ' <a href="/col/col7474/index.html">栏目col</a>')
+                + ' <a href="/col/col7474/index.html">栏目col</a>'
+                + ' <a href="/aspx/List.aspx">栏目aspx</a>')
         elif channel in self.count and name.startswith("art/t"):
             number = name.removeprefix("art/t").removesuffix(".html")
             if number.isdigit() and 1 <= int(number) <= self.count[channel]:
                 body = self._article(channel, int(number))
         elif path == "/col/col7474/index.html":
             body = self._jpage_list()
+        elif path == "/aspx/List.aspx":
+            body = self._aspx_list(0)
         elif channel in CHANNELS:
             body = self._list(channel, name)
         if body is None:
@@ -111,7 +116,32 @@ class PagerPortal(LocalServer):
             "'bottom'});});</script></div>")
         return self._page("栏目col", script)
 
+    def _aspx_list(self, page: int) -> str | None:
+        """An ASP.NET list: 下一页 posts the form back with __EVENTARGUMENT = the page."""
+        pages = max(1, -(-self.count["aspx"] // PER_PAGE))
+        if not 0 <= page < pages:
+            return None
+        newest = self.count["aspx"] - page * PER_PAGE
+        items = "".join(f'<li><a href="art/t{i}.html">aspx栏目第{i}号：质量工作稳步推进</a>'
+                        f"<span>2023-{1 + i % 12:02d}-{1 + i % 28:02d}</span></li>"
+                        for i in range(newest, max(0, newest - PER_PAGE), -1))
+        pager = (f'<a href="javascript:__doPostBack(&#39;ctl00$Main$Pager&#39;,&#39;{page + 2}'
+                 '&#39;)">下一页</a>' if page + 1 < pages else "")
+        return self._page("栏目aspx", '<form name="aspnetForm" method="post" action="./List.aspx"'
+                          ' id="aspnetForm"><input type="hidden" name="__EVENTTARGET" value="">'
+                          '<input type="hidden" name="__EVENTARGUMENT" value="">'
+                          f'<input type="hidden" name="__VIEWSTATE" value="/wEPDw{page}Ux">'
+                          f"<ul>{items}</ul><div class='pager'>{pager}</div></form>")
+
     def respond_post(self, path: str, form: bytes) -> tuple[int, dict[str, str], bytes]:
+        if path == "/aspx/List.aspx":
+            sent = dict(parse_qsl(form.decode()))
+            argument = sent.get("__EVENTARGUMENT", "")
+            body = self._aspx_list(int(argument) - 1) if sent.get("__VIEWSTATE") and \
+                sent.get("__EVENTTARGET") == "ctl00$Main$Pager" and argument.isdigit() else None
+            if body is None:
+                return 500, {"Content-Type": "text/html"}, b"<html>Server Error</html>"
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
         base, _, query = path.partition("?")
         fields = dict(pair.partition("=")[::2] for pair in query.split("&"))
         sent = dict(pair.partition("=")[::2] for pair in form.decode().split("&"))

@@ -20,6 +20,7 @@ from crawler.pages.markers import (
     PAGE_COUNT_RE,
     PAGE_PARAM_RE,
     PAGER_TEXTS,
+    POSTBACK_RE,
     WIDGET_LINK_RE,
     is_breadcrumb,
     looks_like_article_url,
@@ -155,6 +156,18 @@ class ListPage:
         return number if number is not None else series_number(self.url, url)
 
     @cached_property
+    def postback_next(self) -> tuple[str, str] | None:
+        """An ASP.NET pager's next page: the (``__EVENTTARGET``, ``__EVENTARGUMENT``) its
+        下一页 link posts back with the page's form, None when it has none."""
+        for line in (*self.lines, *self.document.hidden_lines):
+            for anchor in line.anchors:
+                label = _pager_label(anchor)
+                if (label in NEXT_PAGE_TEXTS or label.startswith(("下一页", "下页"))) \
+                        and (match := POSTBACK_RE.search(anchor.url)):
+                    return match.group(1), match.group(2)
+        return None
+
+    @cached_property
     def page_number(self) -> int:
         """This page's number in its list, 0 for the first page. ``index_958.html`` is the
         first page of the ``index_958_N`` series when its pager names them, else page 958."""
@@ -173,7 +186,7 @@ class ListPage:
         """What shows a pager this page names no page of (``共35页``, ``goPage('2','35')``),
         None when there is none or its pages were found: the channel's older articles are
         then out of reach, which the crawl warns about."""
-        if self.pages:
+        if self.pages or self.postback_next:
             return None
         for line in self.lines:
             if match := PAGE_COUNT_RE.search(line.text):
@@ -187,6 +200,8 @@ class ListPage:
         下一页 link, numbered pager links; None when it shows no other page."""
         if self.jpage:
             return "hanweb-jpage"
+        if self.postback_next and not self.pages:
+            return "aspnet-postback"
         if self.script_pager:
             return f"script-{self.script_pager.form}"
         if not self.pages:

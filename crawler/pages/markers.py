@@ -128,6 +128,8 @@ PAGE_COUNT_VARIABLES = ("countPage", "countpage", "pageCount", "pagecount", "tot
 SCRIPT_URL_RE = re.compile(
     r"""['"]((?:https?://[^'"\s]+|[^'"\s:]*?[\w-]\.(?:s?html?|jsp|php|aspx?|do|pdf|docx?|xlsx?|"""
     r"""wps|zip|rar))(?:\?[^'"\s]*)?)['"]""", re.I)
+# ASP.NET pagers post the page's form back: javascript:__doPostBack('target','argument').
+POSTBACK_RE = re.compile(r"__doPostBack\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)")
 # A pager that names no page: goPage('2','35'), 共35页 with no link to follow.
 PAGE_COUNT_RE = re.compile(
     r"共\s*(\d+)\s*页|\b(?:goPage|gotoPage|toPage|turnPage|jumpPage)\s*\(", re.I)

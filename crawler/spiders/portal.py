@@ -308,6 +308,10 @@ class PortalSpider(Spider):
                 yield from self._jpage_group(listing.jpage, number, walk, channel,
                                              response.url, last=not (self.since or self.store))
             return
+        if not listing.pages and listing.postback_next:  # ASP.NET: the form, posted back
+            if self._walk_on(walk, articles, True):
+                yield self._postback(response, listing.postback_next, walk, channel)
+            return
         if self.store is None and not self.since:
             pages = listing.pages
         else:
@@ -318,6 +322,18 @@ class PortalSpider(Spider):
                 yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
                               meta={"channel": channel, "other_depth": 0,
                                     "state_exempt": True, "list_walk": walk})
+
+    def _postback(self, response: Response, event: tuple[str, str], walk: str,
+                  channel: str | None) -> Request:
+        """The next page of an ASP.NET list: its form (``__VIEWSTATE`` and the rest) posted
+        back with the pager's ``__EVENTTARGET`` and ``__EVENTARGUMENT``."""
+        assert isinstance(response, TextResponse)
+        return FormRequest.from_response(
+            response, formxpath="//form[.//input[@name='__VIEWSTATE']]", dont_click=True,
+            formdata={"__EVENTTARGET": event[0], "__EVENTARGUMENT": event[1]},
+            callback=self.parse, priority=Priority.LIST_PAGE,
+            meta={"channel": channel, "other_depth": 0, "state_exempt": True,
+                  "list_walk": walk})
 
     def _entries_of_list(self, walk: str, channel: str | None,
                          articles: list[ListedArticle]) -> Iterator[Request]:
@@ -374,11 +390,14 @@ class PortalSpider(Spider):
     def _walk_on(self, walk: str, articles: list[ListedArticle], has_next: bool) -> bool:
         """Whether to walk on from a page of list ``walk`` to its next page (``has_next``).
 
-        A backfill (``since``) walks down to the window's start. With a state, a walk stops
+        Without a state or a window, every page is walked. A backfill (``since``) walks
+        down to the window's start. With a state, a walk stops
         at a page whose articles are all known only where the list was complete as this run
         began (``StateStore.walk_may_stop``); else it goes on to the list's end, so that
         articles an interrupted run never reached are not hidden behind known ones."""
         dates = [item.date for item in articles if item.date]
+        if self.store is None and not self.since:
+            return has_next
         if self.since:
             if dates and max(dates) < self.since and _newest_first(dates):
                 self.crawler.stats.inc_value("window/pagination_stopped")
