@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
+from scrapy.exceptions import NotConfigured
 
 from crawler.redis_connection import client
 from crawler.state.base import Known, StateError, StateStore
@@ -20,7 +21,7 @@ from crawler.state.sqlite import SqliteState
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-__all__ = ["Known", "StateError", "StateStore", "open_state", "state_for"]
+__all__ = ["Known", "StateError", "StateStore", "open_state", "required_state", "state_for"]
 
 
 def open_state(uri: str, *, timeout: float = 10.0) -> StateStore:
@@ -36,6 +37,15 @@ def open_state(uri: str, *, timeout: float = 10.0) -> StateStore:
 
 
 _OPEN: weakref.WeakKeyDictionary[Crawler, StateStore | None] = weakref.WeakKeyDictionary()
+
+
+def required_state(crawler: Crawler) -> StateStore:
+    """The crawl's state store for a component that needs one: ``NotConfigured`` (the
+    component is off) when ``STATE_URI`` is unset."""
+    state = state_for(crawler)
+    if state is None:
+        raise NotConfigured
+    return state
 
 
 def state_for(crawler: Crawler) -> StateStore | None:

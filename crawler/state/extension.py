@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
-from crawler.state import StateStore, state_for
+from crawler.state import StateStore, required_state
 
 if TYPE_CHECKING:
     from typing import Self
@@ -39,9 +38,7 @@ class StateExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = state_for(crawler)
-        if state is None:
-            raise NotConfigured
+        state = required_state(crawler)
         assert crawler.stats is not None
         ext = cls(state, crawler.stats, bool(crawler.settings.getdict("FEEDS")),
                   timedelta(hours=crawler.settings.getfloat("STATE_DROPPED_RECHECK_HOURS")),

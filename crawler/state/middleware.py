@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 
-from crawler.state import StateStore, state_for
+from crawler.state import StateStore, required_state
 from crawler.urls import canonical_url, join_url
 
 if TYPE_CHECKING:
@@ -34,9 +34,7 @@ class StateMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = state_for(crawler)
-        if state is None:
-            raise NotConfigured
+        state = required_state(crawler)
         assert crawler.stats is not None
         return cls(state, crawler.stats, crawler.settings.getint("RECHECK_DAYS"),
                    timedelta(days=crawler.settings.getfloat("STATE_DEAD_RECHECK_DAYS")))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from crawler.items import content_hash
 from crawler.pipelines import StatsPipeline
-from crawler.state import StateStore, state_for
+from crawler.state import StateStore, required_state
 
 if TYPE_CHECKING:
     from typing import Self
@@ -34,9 +34,7 @@ class StatePipeline(StatsPipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        state = state_for(crawler)
-        if state is None:
-            raise NotConfigured
+        state = required_state(crawler)
         return cls(state, crawler.stats, crawler.settings.getint("FEED_EXPORT_BATCH_ITEM_COUNT"))
 
     def process_item(self, item: Any) -> Any:
