@@ -113,6 +113,9 @@ class FixturePortal(LocalServer):
         self.saved = {url.removeprefix(SAVED_ORIGIN.decode()): folder
                       for url, folder in saved_folders(root).items()}
 
+    def respond_post(self, path: str, form: bytes) -> tuple[int, dict[str, str], bytes]:
+        return self.respond(path)  # a saved answer to a POST (jpage's proxy) is keyed by URL
+
     def respond(self, path: str) -> tuple[int, dict[str, str], bytes]:
         # As a web server: the exact path and query, or a folder's index file.
         folder = self.saved.get(path)

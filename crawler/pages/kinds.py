@@ -64,6 +64,7 @@ class Page:
         )
         if not is_list_body and (long_text or headed_text or dated_notice):
             return PageKind.ARTICLE
-        if dated >= 3 or len(listing.articles) >= 5 or (listing.articles and listing.pages):
+        paged = listing.pages or listing.jpage or listing.postback_next
+        if dated >= 3 or len(listing.articles) >= 5 or (listing.articles and paged):
             return PageKind.LIST
         return PageKind.OTHER
