@@ -116,9 +116,10 @@ def script_pager(source: str, page_url: str) -> ScriptPager | None:
 
 
 def _series(page_url: str, prefix: str, ext: str, count: int, first: int) -> list[str]:
+    folder = urljoin(page_url, f"{prefix}.{ext}").rpartition("/")[0] + "/"  # one join
     count = min(count, MAX_SCRIPT_PAGES)
-    names = [f"{prefix}.{ext}"] + [f"{prefix}_{n}.{ext}" for n in range(first, count + first - 1)]
-    return [urljoin(page_url, name) for name in names]
+    return [f"{folder}{prefix}.{ext}"] + [f"{folder}{prefix}_{n}.{ext}"
+                                          for n in range(first, count + first - 1)]
 
 
 def series_number(page_url: str, link: str) -> int | None:
