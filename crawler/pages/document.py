@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -169,12 +168,11 @@ class Document:
         hidden_set = set(hidden)
         self.hidden_root = etree.Element("div")
         for element in hidden:
-            if not any(parent in hidden_set for parent in element.iterancestors()):
-                kept = deepcopy(element)
-                kept.tail = None
-                self.hidden_root.append(kept)
-        for element in hidden:
+            if any(parent in hidden_set for parent in element.iterancestors()):
+                continue  # leaves with the hidden block that holds it
             _drop(element)
+            element.tail = None  # _drop left it in the tree
+            self.hidden_root.append(element)
         return root
 
     @cached_property

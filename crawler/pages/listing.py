@@ -30,6 +30,7 @@ from crawler.pages.pagers import (
     ScriptPager,
     datastore_records,
     jpage,
+    records_html,
     script_pager,
     series_number,
 )
@@ -124,8 +125,7 @@ class ListPage:
         records = datastore_records(self.document.script_text)
         if not records:
             return []
-        html = "<html><body><ul>" + "".join(records) + "</ul></body></html>"
-        document = Document.from_bytes(self.url, html.encode())
+        document = Document.from_bytes(self.url, records_html(records))
         return page_lines(document.root, document.base_url)
 
     @cached_property

@@ -9,6 +9,7 @@ may stand beside the live one. The script is read without its comments.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from posixpath import dirname
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -29,44 +30,25 @@ class ScriptPager(NamedTuple):
     form: str  #: which form of pager script drew it (``literal``, ``variables``, ...)
 
 
+# A string (kept whole) or a comment (dropped), whichever starts first.
+_JS_TOKEN_RE = re.compile(r"""("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')|//[^\n]*|/\*.*?(?:\*/|$)""",
+                          re.S)
+
+
 def strip_js_comments(source: str) -> str:
     """JavaScript without its ``//`` and ``/* */`` comments; strings are left whole.
 
     >>> strip_js_comments('var a = "http://x.cn/";//createPageHTML(9, 0)\\nb = 2;/* c */')
     'var a = "http://x.cn/";\\nb = 2;'
     """
-    out: list[str] = []
-    i, quote = 0, ""
-    while i < len(source):
-        char = source[i]
-        if quote:
-            out.append(char)
-            if char == "\\" and i + 1 < len(source):
-                out.append(source[i + 1])
-                i += 1
-            elif char == quote or char == "\n":
-                quote = ""
-        elif char in "'\"":
-            quote = char
-            out.append(char)
-        elif source.startswith("//", i):
-            end = source.find("\n", i)
-            i = len(source) if end < 0 else end
-            continue
-        elif source.startswith("/*", i):
-            end = source.find("*/", i + 2)
-            i = len(source) if end < 0 else end + 2
-            continue
-        else:
-            out.append(char)
-        i += 1
-    return "".join(out)
+    return _JS_TOKEN_RE.sub(lambda match: match.group(1) or "", source)
 
 
 def _arguments(text: str) -> list[str]:
     return [part.strip().strip("'\"") for part in text.split(",")]
 
 
+@lru_cache(maxsize=16)  # a page's article and list readings both ask
 def script_pager(source: str, page_url: str) -> ScriptPager | None:
     """The pages a pager script names, or None.
 
@@ -180,6 +162,11 @@ class Jpage(NamedTuple):
         query = f"startrecord={start}&endrecord={min(start + size - 1, self.total)}" \
                 f"&perpage={self.per_page}"
         return f"{self.proxy}{'&' if '?' in self.proxy else '?'}{query}", dict(self.params)
+
+
+def records_html(records: list[str]) -> bytes:
+    """Datastore records as one page of list items, for the list page to read."""
+    return ("<html><body><ul>" + "".join(records) + "</ul></body></html>").encode()
 
 
 def datastore_records(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from crawler.pages.markers import (
     looks_like_list_url,
     looks_like_trap,
 )
-from crawler.pages.pagers import Jpage, datastore_records
+from crawler.pages.pagers import Jpage, datastore_records, records_html
 from crawler.pages.sitemaps import (
     WELL_KNOWN_FEEDS,
     Entry,
@@ -298,18 +298,19 @@ class PortalSpider(Spider):
         elif listing.unfollowed_pager:
             self._unfollowed(response.url, channel, listing.unfollowed_pager)
         articles = [item for item in listing.articles if self._allowed(item.url)]
-        yield from self._entries_of_list(walk, channel, articles)
+        new = self._has_new(articles)
+        yield from self._entries_of_list(walk, channel, articles, new)
         if listing.jpage is not None:  # the pager's pages come from the proxy, in groups
             numbers = list(range(1, 1 + -(-listing.jpage.total // (
                 listing.jpage.per_page * listing.jpage.group_size))))
             if self.since or self.store is not None:
-                numbers = numbers[:1] if self._walk_on(walk, articles, bool(numbers)) else []
+                numbers = numbers[:1] if self._walk_on(walk, articles, new, bool(numbers)) else []
             for number in numbers:
                 yield from self._jpage_group(listing.jpage, number, walk, channel,
                                              response.url, last=not (self.since or self.store))
             return
         if not listing.pages and listing.postback_next:  # ASP.NET: the form, posted back
-            if self._walk_on(walk, articles, True):
+            if self._walk_on(walk, articles, new, True):
                 yield self._postback(response, listing.postback_next, walk, channel)
             return
         if self.store is None and not self.since:
@@ -319,7 +320,7 @@ class PortalSpider(Spider):
             first = response.meta.get("list_walk") is None
             pages = listing.pages if first else [listing.next_page] if listing.next_page else []
         else:
-            go_on = self._walk_on(walk, articles, listing.next_page is not None)
+            go_on = self._walk_on(walk, articles, new, listing.next_page is not None)
             pages = [listing.next_page] if go_on and listing.next_page else []
         for url in pages:
             if self._allowed(url):
@@ -339,13 +340,18 @@ class PortalSpider(Spider):
             meta={"channel": channel, "other_depth": 0, "state_exempt": True,
                   "list_walk": walk})
 
+    def _has_new(self, articles: list[ListedArticle]) -> bool:
+        """Whether the state knows of a listed article neither as written nor as dead (True
+        without a state: everything is new)."""
+        return self.store is None or any(
+            self.store.known(item.url) is None and self.store.skip_until(item.url) is None
+            for item in articles)
+
     def _entries_of_list(self, walk: str, channel: str | None,
-                         articles: list[ListedArticle]) -> Iterator[Request]:
+                         articles: list[ListedArticle], new: bool) -> Iterator[Request]:
         """The articles a list page shows, in the window; a list with new ones is marked
         incomplete in the state before any of them can become known."""
-        if self.store is not None and any(
-                self.store.known(item.url) is None and self.store.skip_until(item.url) is None
-                for item in articles):
+        if self.store is not None and new:
             self.store.walk_found_new(walk)
         for item in articles:
             if self._in_window(item.date):
@@ -370,14 +376,14 @@ class PortalSpider(Spider):
         """A jpage proxy's answer: a ``<datastore>`` of list items, read as the list's page."""
         meta = response.meta
         records = datastore_records(response.text if isinstance(response, TextResponse) else "")
-        html = "<html><body><ul>" + "".join(records) + "</ul></body></html>"
-        listing = Page.from_bytes(meta["list_url"], html.encode()).listing
+        listing = Page.from_bytes(meta["list_url"], records_html(records)).listing
         self.crawler.stats.inc_value("lists/hanweb-jpage")
         articles = [item for item in listing.articles if self._allowed(item.url)]
-        yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles)
+        new = self._has_new(articles)
+        yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles, new)
         jpage = Jpage(**meta["jpage"])
         has_next = jpage.group(meta["group"] + 1) is not None
-        if not meta["walk_all"] and self._walk_on(meta["list_walk"], articles, has_next):
+        if not meta["walk_all"] and self._walk_on(meta["list_walk"], articles, new, has_next):
             yield from self._jpage_group(jpage, meta["group"] + 1, meta["list_walk"],
                                          meta["channel"], meta["list_url"], last=False)
 
@@ -391,8 +397,10 @@ class PortalSpider(Spider):
                            "follow; its older articles are not reached (see docs/lists.md)",
                            channel or "(unnamed)", url, pager)
 
-    def _walk_on(self, walk: str, articles: list[ListedArticle], has_next: bool) -> bool:
-        """Whether to walk on from a page of list ``walk`` to its next page (``has_next``).
+    def _walk_on(self, walk: str, articles: list[ListedArticle], new: bool,
+                 has_next: bool) -> bool:
+        """Whether to walk on from a page of list ``walk``, listing ``articles`` (``new``:
+        some unknown to the state), to its next page (``has_next``).
 
         Without a state or a window, every page is walked. A backfill (``since``) walks
         down to the window's start. With a state, a walk stops
@@ -408,9 +416,7 @@ class PortalSpider(Spider):
                 return False  # everything further down this list is older than the window
             return has_next
         assert self.store is not None
-        known = all(self.store.known(item.url) is not None
-                    or self.store.skip_until(item.url) is not None for item in articles)
-        if known and self.store.walk_may_stop(walk):
+        if not new and self.store.walk_may_stop(walk):
             self.crawler.stats.inc_value("state/pagination_stopped")
             self.store.walk_ended(walk)
             return False
