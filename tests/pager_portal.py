@@ -3,7 +3,8 @@ reachable only through those lists. Markup after the sites' own pager scripts.""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+import json
+from urllib.parse import parse_qs, parse_qsl
 
 from portal_server import LocalServer
 
@@ -52,7 +53,16 @@ CHANNELS = {
 }
 MECHANISMS = {"trsvar": "script-variables", "loop": "script-count-variable",
               "fg": "script-one-based", "two": "script-two-arguments", "yw": "numbered-links",
-              "col": "hanweb-jpage", "aspx": "aspnet-postback"}
+              "col": "hanweb-jpage", "aspx": "aspnet-postback", "unit": "jpaas-unitbuild",
+              "gkml": "gkmlpt-api", "jget": "hanweb-jpage", "npath": "script-count-variable"}
+# Channels served by the JSON and proxy handlers below (not by a pager function).
+SCRIPTED = ("col", "aspx", "unit", "gkml", "jget", "npath")
+UNIT_PAGE = '<div id="list" class="list" queryData="{&#39;webId&#39;:&#39;2f9c&#39;,' \
+    "&#39;pageId&#39;:&#39;1487002&#39;,&#39;tplSetId&#39;:&#39;quSyq&#39;,&#39;pageType&#39;:" \
+    "&#39;column&#39;,&#39;tagId&#39;:&#39;分页列表&#39;,&#39;editType&#39;:&#39;null&#39;}\">" \
+    '</div><script src="/script/unitbuild.js"></script>'
+GKML_PAGE = ("<div id='app'></div><script>window._CONFIG = {SID: '662021', TREE: [{id: 721, "
+             "name: '通知公告'}]};</script><script src='/gkmlpt/gkml/pc/js/app.js'></script>")
 JPAGE_PER_PAGE, JPAGE_GROUP = 5, 3  # a proxy answer holds 15 records
 
 
@@ -61,7 +71,7 @@ class PagerPortal(LocalServer):
 
     def __init__(self, per_channel: int = 35) -> None:
         super().__init__()
-        self.count = dict.fromkeys([*CHANNELS, "col", "aspx"], 0)
+        self.count = dict.fromkeys([*CHANNELS, *SCRIPTED], 0)
         self.grow(per_channel)
 
     def grow(self, n: int) -> None:
@@ -79,7 +89,9 @@ class PagerPortal(LocalServer):
             body = self._page("首页", " ".join(
                 f'<a href="/{c}/{CHANNELS[c][0]}.{CHANNELS[c][1]}">栏目{c}</a>' for c in CHANNELS)
                 + ' <a href="/col/col7474/index.html">栏目col</a>'
-                + ' <a href="/aspx/List.aspx">栏目aspx</a>')
+                + ' <a href="/aspx/List.aspx">栏目aspx</a> <a href="/unit/index.html">栏目unit</a>'
+                + ' <a href="/gkml/gkmlpt/index">栏目gkml</a> <a href="/jget/col/col9/index.html">'
+                  '栏目jget</a> <a href="/npath/xxgk/list.html">栏目npath</a>')
         elif channel in self.count and name.startswith("art/t"):
             number = name.removeprefix("art/t").removesuffix(".html")
             if number.isdigit() and 1 <= int(number) <= self.count[channel]:
@@ -88,6 +100,18 @@ class PagerPortal(LocalServer):
             body = self._jpage_list()
         elif path == "/aspx/List.aspx":
             body = self._aspx_list(0)
+        elif path == "/unit/index.html":
+            body = self._page("栏目unit", UNIT_PAGE)
+        elif path.startswith("/api-gateway/jpaas-publish-server/front/page/build/unit?"):
+            return self._unit_api(path.partition("?")[2])
+        elif path == "/gkml/gkmlpt/index":
+            body = self._page("栏目gkml", GKML_PAGE)
+        elif path.startswith("/gkml/gkmlpt/api/all/0?"):
+            return self._gkml_api(path.partition("?")[2])
+        elif path == "/jget/col/col9/index.html" or path.startswith("/jget/dataproxy.jsp?"):
+            body = self._jget(path)
+        elif channel == "npath" and name.startswith("xxgk/list"):
+            body = self._npath(name.removeprefix("xxgk/"))
         elif channel in CHANNELS:
             body = self._list(channel, name)
         if body is None:
@@ -115,6 +139,72 @@ class PagerPortal(LocalServer):
             f"{self.count['col']}, proxyUrl: '/module/web/jpage/dataproxy.jsp', barPosition: "
             "'bottom'});});</script></div>")
         return self._page("栏目col", script)
+
+    def _items(self, channel: str, page: int, per_page: int = PER_PAGE) -> str:
+        """List items of page ``page`` (0-based) of a channel, newest first."""
+        newest = self.count[channel] - page * per_page
+        return "".join(f'<li><a href="/{channel}/art/t{i}.html">{channel}栏目第{i}号：质量工作稳步'
+                       f"推进</a><span>2023-{1 + i % 12:02d}-{1 + i % 28:02d}</span></li>"
+                       for i in range(newest, max(0, newest - per_page), -1))
+
+    def _unit_api(self, query: str) -> tuple[int, dict[str, str], bytes]:
+        """Hanweb JPaaS's unit builder: the list's HTML in ``data.html``, as JSON."""
+        sent = {key: values[0] for key, values in parse_qs(query).items()}
+        paging = json.loads(sent.get("paramJson", "{}"))
+        if sent.get("webId") != "2f9c" or sent.get("pageId") != "1487002" \
+                or sent.get("tagId") != "分页列表" or not isinstance(paging.get("pageNo"), int):
+            return 200, {"Content-Type": "application/json"}, b'{"success":false,"data":null}'
+        size = paging.get("pageSize", 15)
+        html = (f"<ul class='page-content'>{self._items('unit', paging['pageNo'] - 1, size)}"
+                f"</ul><div class='pagination' count='{self.count['unit']}'></div>")
+        body = json.dumps({"success": True, "data": {"html": html}}, ensure_ascii=False)
+        return 200, {"Content-Type": "application/json;charset=UTF-8"}, body.encode()
+
+    def _gkml_api(self, query: str) -> tuple[int, dict[str, str], bytes]:
+        """Guangdong's gkmlpt catalogue API: 20 articles a page, page 1 first."""
+        sent = {key: values[0] for key, values in parse_qs(query).items()}
+        page = int(sent["page"]) if sent.get("page", "").isdigit() else 0
+        if sent.get("sid") != "662021" or page < 1:
+            return 404, {"Content-Type": "text/html"}, b"<html>not found</html>"
+        newest = self.count["gkml"] - (page - 1) * 20
+        articles = [{"id": i, "title": f"gkml栏目第{i}号：质量工作稳步推进",
+                     "url": f"{self.origin}/gkml/art/t{i}.html",
+                     "created_at": f"2023-{1 + i % 12:02d}-{1 + i % 28:02d} 10:00:00"}
+                    for i in range(newest, max(0, newest - 20), -1)]
+        body = json.dumps({"total": self.count["gkml"], "articles": articles,
+                           "classify": {"post_count": self.count["gkml"]}}, ensure_ascii=False)
+        return 200, {"Content-Type": "application/json"}, body.encode()
+
+    def _jget(self, path: str) -> str | None:
+        """An older Hanweb jpage: no totalRecord; each group (5 records) names the next by
+        a ``nextgroup`` link the proxy answers by GET."""
+        group = int(path.rpartition("page=")[2]) if "page=" in path else 0
+        newest = self.count["jget"] - group * 5
+        if newest <= 0 and group:
+            return "<datastore><nextgroup><![CDATA[]]></nextgroup><recordset></recordset></datastore>"
+        records = "".join(
+            f'<record><![CDATA[<li><a href="/jget/art/t{i}.html">jget栏目第{i}号：质量工作稳步推进'
+            f"</a><span>2023-{1 + i % 12:02d}-{1 + i % 28:02d}</span></li>]]></record>"
+            for i in range(newest, max(0, newest - 5), -1))
+        after = f"<a href='/jget/dataproxy.jsp?col=1&amp;columnid=9&amp;page={group + 1}'></a>" \
+            if newest > 5 else ""
+        store = f"<datastore><nextgroup><![CDATA[{after}]]></nextgroup><recordset>{records}" \
+                "</recordset></datastore>"
+        if group:
+            return store
+        return self._page("栏目jget", f'<div id="9"><script type="text/xml">{store}</script></div>')
+
+    def _npath(self, name: str) -> str | None:
+        """An n-path list: the page count in a ``maxPageNum`` cookie, the series' stem in
+        ``purl``, the pager drawn by script (list.html, list_2.html, ...)."""
+        pages = max(1, -(-self.count["npath"] // PER_PAGE))
+        stem = name.removesuffix(".html")
+        page = 0 if stem == "list" else int(stem[5:]) - 1 if stem[5:].isdigit() else -1
+        if not 0 <= page < pages or stem == "list_1":
+            return None
+        script = (f'<script>$.cookie("maxPageNum", "{pages}", {{path: "/"}});var purl = '
+                  '"/npath/xxgk/list";var curPage = 1;</script>')
+        return self._page("栏目npath", f"<ul>{self._items('npath', page)}</ul>{script}")
 
     def _aspx_list(self, page: int) -> str | None:
         """An ASP.NET list: 下一页 posts the form back with __EVENTARGUMENT = the page."""

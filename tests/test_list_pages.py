@@ -6,7 +6,14 @@ import pytest
 
 from conftest import html_page
 from crawler.pages.kinds import PageKind
-from crawler.pages.pagers import script_pager, series_number, strip_js_comments
+from crawler.pages.pagers import (
+    api_list,
+    api_page,
+    jpage,
+    script_pager,
+    series_number,
+    strip_js_comments,
+)
 
 LIST_URL = "http://www.a.gov.cn/zwgk/index.html"
 
@@ -30,6 +37,9 @@ def names(urls: list[str]) -> list[str]:
      ["index.html", "index_1.html", "index_2.html"], "count-variable"),
     ('countPage = 2; /* createPageHTML(40, 0, "index", "html"); */',
      ["index.html", "index_1.html"], "count-variable"),
+    # n-path: the count in a cookie, the series named by purl; _1 and _2 numbering both asked
+    ('$.cookie("maxPageNum", "2", {path: "/"}); var purl = "/zwgk/list";',
+     ["list.html", "list_1.html", "list_2.html"], "count-variable"),
 ])
 def test_pager_scripts_name_every_page(script: str, expected: list[str], form: str) -> None:
     pager = script_pager(script, LIST_URL)
@@ -130,3 +140,53 @@ def test_card_links_keep_their_headline_and_date_and_make_a_list() -> None:
         ("质量强市建设推进会第1次会议召开", "2023-07-21"),
         ("质量强市建设推进会第2次会议召开", "2023-07-22")]
     assert len(page.listing.articles) == 6
+
+
+def test_json_list_apis_behind_script_only_column_pages() -> None:
+    unit = api_list('<div class="list" queryData="{&#39;webId&#39;:&#39;29e9&#39;,&#39;pageId&#39;'
+                    ':&#39;bf39&#39;,&#39;tplSetId&#39;:&#39;5c30&#39;,&#39;tagId&#39;:&#39;内容区域'
+                    '&#39;}"></div>', "", "https://www.a.gov.cn/zw/zh/index.html")
+    assert unit is not None and unit.kind == "jpaas-unitbuild"
+    assert unit.url(3).startswith("https://www.a.gov.cn/api-gateway/jpaas-publish-server/front/"
+                                  "page/build/unit?parseType=bulidstatic&webId=29e9&pageId=bf39")
+    assert "%22pageNo%22%3A3%2C" in unit.url(3)
+    gkml = api_list("", "window._CONFIG = {SID: '200165', TREE: []};",
+                    "http://www.lw.gov.cn/gzlwwglt/gkmlpt/index")
+    assert gkml is not None and gkml.url(2) == \
+        "http://www.lw.gov.cn/gzlwwglt/gkmlpt/api/all/0?page=2&sid=200165"
+    assert api_list("<p>SID: 5</p>", "var SID = 5", LIST_URL) is None  # not a gkmlpt page
+
+
+def test_a_json_answer_is_read_as_json_and_a_wrong_one_is_refused() -> None:
+    items, total = api_page("jpaas-unitbuild", '{"success": true, "data": {"html": "<ul><li>'
+                            '<a href=\\"/a/art_1.html\\">甲</a></li></ul><div count=\\"31\\">'
+                            '</div>"}}'.encode(), LIST_URL)
+    assert len(items) == 1 and total == 31
+    assert api_page("jpaas-unitbuild", b'{"success": true, "data": {"html": ""}}', LIST_URL) \
+        == ([], None)
+    for body in (b"<html>login</html>", b'{"success": false, "data": null}', b"[1, 2]",
+                 b"{\"articles\": 3}"):
+        with pytest.raises(ValueError):
+            api_page("jpaas-unitbuild" if b"success" in body else "gkmlpt-api", body, LIST_URL)
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.portal import PortalSpider
+
+    spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls=LIST_URL)
+    body = '{"articles": [{"url": "/c/post_1.html", "title": "质量工作稳步推进"}]}'.encode()
+    for url in ("http://www.a.gov.cn/gkmlpt/api/all/0?page=1&sid=2", LIST_URL):
+        # JSON mislabelled as a page is never read as one (its links would be garbage)
+        response = HtmlResponse(url, body=b"  \n" + body, headers={"Content-Type": "text/html"})
+        assert spider._page(response) is None
+    assert spider.crawler.stats.get_value("pages/not_html") == 2
+
+
+def test_a_jpage_without_a_total_follows_its_nextgroup_links() -> None:
+    store = ("<datastore><nextgroup><![CDATA[{}]]></nextgroup><recordset><record><![CDATA["
+             "<li><a href='/art/1.html'>甲</a></li>]]></record></recordset></datastore>")
+    chained = jpage(store.format("<a href='/module/jpage/dataproxy.jsp?page=1&amp;col=1'></a>"),
+                    LIST_URL)
+    assert chained is not None and chained.total == 0
+    assert chained.nextgroup == "http://www.a.gov.cn/module/jpage/dataproxy.jsp?page=1&col=1"
+    assert jpage(store.format(""), LIST_URL) is None  # an empty link is the last group

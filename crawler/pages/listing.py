@@ -26,8 +26,10 @@ from crawler.pages.markers import (
     looks_like_article_url,
 )
 from crawler.pages.pagers import (
+    ApiList,
     Jpage,
     ScriptPager,
+    api_list,
     datastore_records,
     jpage,
     records_html,
@@ -134,6 +136,11 @@ class ListPage:
         return jpage(self.document.script_text, self.url)
 
     @cached_property
+    def api(self) -> ApiList | None:
+        """The JSON list API this column page's scripts fill its list from, if any."""
+        return api_list(self.document.text, self.document.script_text, self.url)
+
+    @cached_property
     def dated_links(self) -> int:
         """How many article links carry a date: the evidence that this page is a list."""
         return sum(1 for item in self.articles if item.date)
@@ -186,7 +193,7 @@ class ListPage:
         """What shows a pager this page names no page of (``共35页``, ``goPage('2','35')``),
         None when there is none or its pages were found: the channel's older articles are
         then out of reach, which the crawl warns about."""
-        if self.pages or self.postback_next:
+        if self.pages or self.postback_next or self.api or self.jpage:
             return None
         for line in self.lines:
             if match := PAGE_COUNT_RE.search(line.text):
@@ -198,6 +205,8 @@ class ListPage:
     def mechanism(self) -> str | None:
         """How this list names its other pages, for the stats: the script pager's form, a
         下一页 link, numbered pager links; None when it shows no other page."""
+        if self.api:
+            return self.api.kind
         if self.jpage:
             return "hanweb-jpage"
         if self.postback_next and not self.pages:
@@ -251,10 +260,16 @@ class ListPage:
     @cached_property
     def next_page(self) -> str | None:
         """The page after this one: the 下一页 link, else the next of the series."""
-        if self._next_link:
-            return self._next_link
-        current = self.page_number
-        later = [url for url in self.pages if (self.number(url) or 0) > current]
+        return self._next_link or self._first_after(self.page_number)
+
+    def page_after(self, url: str) -> str | None:
+        """The page of this list that follows ``url`` in its series, None when none does: where
+        ``url`` is missing (a gap, or a guessed numbering), a walk goes on there."""
+        number = self.number(url)
+        return None if number is None else self._first_after(number)
+
+    def _first_after(self, number: int) -> str | None:
+        later = [url for url in self.pages if (self.number(url) or 0) > number]
         return min(later, key=lambda url: self.number(url) or 0) if later else None
 
     @cached_property

@@ -123,7 +123,7 @@ PAGER_TEXTS = NEXT_PAGE_TEXTS | LAST_PAGE_TEXTS | frozenset(
 # crawler/pages/pagers.py reads; variables that hold a list's page count.
 PAGER_FUNCTIONS = ("createPageHTML", "createPageHtml", "createPage", "setPage", "showPage")
 PAGE_COUNT_VARIABLES = ("countPage", "countpage", "pageCount", "pagecount", "totalPage",
-                        "totalPages")
+                        "totalPages", "maxPageNum")
 # A quoted page or file path in a script handler (onclick="goto('list_2.html')").
 SCRIPT_URL_RE = re.compile(
     r"""['"]((?:https?://[^'"\s]+|[^'"\s:]*?[\w-]\.(?:s?html?|jsp|php|aspx?|do|pdf|docx?|xlsx?|"""

@@ -8,11 +8,13 @@ may stand beside the live one. The script is read without its comments.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from html import escape, unescape
 from posixpath import dirname
 from typing import NamedTuple
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
 from crawler.pages.markers import PAGE_COUNT_VARIABLES, PAGER_FUNCTIONS
 
@@ -21,6 +23,10 @@ MAX_SCRIPT_PAGES = 2000  # a pager script claiming more pages than this is not b
 _CALL_RE = re.compile(rf"\b(?:{'|'.join(PAGER_FUNCTIONS)})\s*\(([^()]*)\)")
 _ASSIGN_RE = re.compile(
     r"\b(?:var\s+|let\s+|const\s+)?([A-Za-z_$][\w$]*)\s*=\s*(['\"]?)(\d+)\2\s*[;,\n/]")
+# n-path sites set the count as a cookie: $.cookie("maxPageNum", "12"), "maxPageNum=12".
+_COUNT_COOKIE_RE = re.compile(r"""\b(maxPageNum)['"]?\s*[,=:]\s*['"]?(\d+)""")
+# The list's own URL or name stem, where a script names it (n-path's ``var purl = "..."``).
+_PURL_RE = re.compile(r"""\bpurl\s*=\s*['"]([^'"\s]+)['"]""")
 _NAME_RE = re.compile(r"^[\w.-]+$")
 _STEM_RE = re.compile(r"^(?P<stem>.+)\.(?P<ext>s?html?|jsp|php|aspx?)$", re.I)
 
@@ -90,10 +96,21 @@ def script_pager(source: str, page_url: str) -> ScriptPager | None:
         if count is not None and _NAME_RE.match(prefix) and _NAME_RE.match(ext):
             return ScriptPager(_series(page_url, prefix, ext, count, first), form)
     count = next((values[name] for name in PAGE_COUNT_VARIABLES if name in values), None)
+    if count is None and (cookie := _COUNT_COOKIE_RE.search(code)):
+        count = int(cookie.group(2))
     if count is not None:  # drawn by a loop over the count, with no call to read
         match = _STEM_RE.match(urlsplit(page_url).path.rsplit("/", 1)[-1])
         ext = match.group("ext") if match else "html"
-        return ScriptPager(_series(page_url, "index", ext, count, 1), "count-variable")
+        stem, base, pages = "index", page_url, count
+        if purl := _PURL_RE.search(code):  # the list named by the script: its stem and place
+            base = urljoin(page_url, purl.group(1))
+            name = urlsplit(base).path.rsplit("/", 1)[-1]
+            named = _STEM_RE.match(name)
+            stem, ext = (named.group("stem"), named.group("ext")) if named else (name, ext)
+            if not _NAME_RE.match(stem or "-/"):
+                return None
+            pages = count + 1  # numbered from _1 or from _2: ask for both ends
+        return ScriptPager(_series(base, stem, ext, pages, 1), "count-variable")
     return None
 
 
@@ -138,19 +155,23 @@ def series_number(page_url: str, link: str) -> int | None:
 # --- Hanweb (大汉) jpage: list items in a <datastore>, further groups from dataproxy.jsp ---
 
 _RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
-_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[.*?href=['\"]?([^'\" >]+)", re.S)
+_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[(?:(?!\]\]>).)*?href=['\"]?([^'\" >]+)",
+                           re.S)
 _JPAGE_RE = re.compile(r"\.jpage\s*\(\s*\{(.*?)\}\s*\)", re.S)
 _JPAGE_KEY_RE = re.compile(r"(\w+)\s*:\s*(['\"]?)([^,'\"}\n]*)\2")
 
 
 class Jpage(NamedTuple):
-    """A Hanweb jpage list: its proxy and the column's parameters."""
+    """A Hanweb jpage list: its proxy and the column's parameters. Its further records come
+    in groups posted for (``total`` known), or by GET from each answer's ``nextgroup`` link
+    (``total`` 0: older proxies answer ``page=N`` with the group and a link to the next)."""
 
     proxy: str  #: absolute URL of dataproxy.jsp
     params: dict[str, str]  #: the column's parameters (columnid, unitid, webid, ...)
     per_page: int
     group_size: int  #: pages a proxy answer holds
-    total: int  #: records in the list
+    total: int  #: records in the list, 0 when the page does not say
+    nextgroup: str = ""  #: absolute URL of the ``nextgroup`` link, "" when none
 
     def group(self, number: int) -> tuple[str, dict[str, str]] | None:
         """The URL and form of group ``number`` (0 is the one the page shows), None past the
@@ -162,6 +183,12 @@ class Jpage(NamedTuple):
         query = f"startrecord={start}&endrecord={min(start + size - 1, self.total)}" \
                 f"&perpage={self.per_page}"
         return f"{self.proxy}{'&' if '?' in self.proxy else '?'}{query}", dict(self.params)
+
+
+def nextgroup(text: str, page_url: str) -> str | None:
+    """The absolute URL a ``<datastore>``'s ``nextgroup`` link names, None when none."""
+    found = _NEXTGROUP_RE.search(text)
+    return urljoin(page_url, unescape(found.group(1))) if found else None
 
 
 def records_html(records: list[str]) -> bytes:
@@ -192,13 +219,15 @@ def jpage(source: str, page_url: str) -> Jpage | None:
 {'webid': '1', 'columnid': '7474', 'unitid': '12'})
     """
     config = _JPAGE_RE.search(source)
-    if not config or "<datastore" not in source:
+    if "<datastore" not in source:
         return None
-    keys = {key: value for key, _, value in _JPAGE_KEY_RE.findall(config.group(1))}
+    keys = {key: value for key, _, value in _JPAGE_KEY_RE.findall(config.group(1))} \
+        if config else {}
     params: dict[str, str] = {}
     proxy = keys.get("proxyUrl") or "/module/web/jpage/dataproxy.jsp"
-    if nextgroup := _NEXTGROUP_RE.search(source):
-        target = urlsplit(nextgroup.group(1).replace("&amp;", "&"))
+    link = nextgroup(source, page_url)
+    if link:
+        target = urlsplit(link)
         proxy = target.path or proxy
         params = {name: value for name, value in parse_qsl(target.query) if name != "page"}
     for key in ("columnid", "unitid", "webid", "col", "appid", "path", "webname",
@@ -211,7 +240,105 @@ def jpage(source: str, page_url: str) -> Jpage | None:
         return int(value) if value.isdigit() else default
 
     total = number("totalRecord", 0)
-    if not total:
+    if not total and not link:
         return None
     return Jpage(urljoin(page_url, proxy), params, number("perPage", 15),
-                 number("groupSize", 3), total)
+                 number("groupSize", 3), total, link or "")
+
+
+# --- JSON list APIs behind script-only column pages ---------------------------------------
+
+UNITBUILD_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+UNITBUILD_PAGE_SIZE = 15
+_QUERY_DATA_RE = re.compile(r"""\bquerydata\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+_QUERY_PAIR_RE = re.compile(r"""['"](\w+)['"]\s*:\s*['"]([^'"]*)['"]""")
+_SID_RE = re.compile(r"""\bSID\s*[:=]\s*['"]?(\d+)""")
+_GKMLPT_RE = re.compile(r"^(?P<root>.*?/gkmlpt)(?:/|$)")
+_UNITBUILD_KEYS = ("webId", "pageId", "tplSetId", "pageType", "tagId", "editType")
+
+
+class ApiList(NamedTuple):
+    """A list whose pages come as JSON from an API the column page's scripts call."""
+
+    kind: str  #: the mechanism's stats name: ``jpaas-unitbuild`` or ``gkmlpt-api``
+    template: str  #: the URL of a page, with ``{page}`` for its number
+    first: int  #: the number of the list's first page
+
+    def url(self, number: int) -> str:
+        return self.template.replace("{page}", str(number))
+
+
+def api_list(html: str, script: str, page_url: str) -> ApiList | None:
+    """The JSON list API a column page's scripts fill the list from, or None:
+
+    - Hanweb JPaaS ``unitbuild``: an element's ``queryData`` names the column
+      (``webId``, ``pageId``, ``tplSetId``, ``tagId``); pages are
+      ``/api-gateway/jpaas-publish-server/front/page/build/unit?...&paramJson={"pageNo":N,
+      "pageSize":15}``, the list's HTML in the answer's ``data.html``;
+    - Guangdong's information-disclosure catalogue (``/gkmlpt/``, ``SID`` in its
+      ``window._CONFIG``): ``/gkmlpt/api/all/0?page=N&sid=S``, every column at once.
+
+    >>> from urllib.parse import unquote
+    >>> unit = api_list('<div queryData="{\\'webId\\':\\'2f\\',\\'pageId\\':\\'7\\'}">', "",
+    ...                 "https://a.gov.cn/zw/index.html")
+    >>> unquote(unit.url(2)).split("?")[1]
+    'parseType=bulidstatic&webId=2f&pageId=7&pageType=column&paramJson={"pageNo":2,"pageSize":15}'
+    >>> api_list("", "window._CONFIG = {SID: '662021'}", "http://b.gov.cn/yj/gkmlpt/index").url(1)
+    'http://b.gov.cn/yj/gkmlpt/api/all/0?page=1&sid=662021'
+    """
+    if "querydata" in html[:200_000].lower() and (found := _QUERY_DATA_RE.search(html)):
+        pairs = dict(_QUERY_PAIR_RE.findall(unescape(found.group(2))))
+        if pairs.get("webId") and pairs.get("pageId"):
+            query = {"parseType": "bulidstatic",  # sic: the API's own spelling
+                     **{key: pairs[key] for key in _UNITBUILD_KEYS if key in pairs}}
+            query.setdefault("pageType", "column")
+            paging = quote(f'{{"pageNo":PAGE,"pageSize":{UNITBUILD_PAGE_SIZE}}}', safe="")
+            url = urljoin(page_url, UNITBUILD_PATH) + "?" + urlencode(query) + "&paramJson=" \
+                + paging.replace("PAGE", "{page}")
+            return ApiList("jpaas-unitbuild", url, 1)
+    gkmlpt = _GKMLPT_RE.match(urlsplit(page_url).path)
+    if gkmlpt and (sid := _SID_RE.search(script)):
+        root = urljoin(page_url, gkmlpt.group("root") + "/")
+        return ApiList("gkmlpt-api", f"{root}api/all/0?page={{page}}&sid={sid.group(1)}", 1)
+    return None
+
+
+def api_page(kind: str, body: bytes, page_url: str) -> tuple[list[str], int | None]:
+    """One page of an ``ApiList``'s answers: its entries as list-item HTML (for the list page
+    to read as its own), and the list's total when the answer states it. A body that is not
+    the JSON the API answers with raises ``ValueError``.
+
+    >>> items, total = api_page("gkmlpt-api", b'{"total": 2, "articles": [{"url": "/c/p_1.html",'
+    ...     b' "title": "A&B", "created_at": "2023-07-28 10:00:00"}]}', "http://a.cn/gkmlpt/")
+    >>> items[0], total
+    ('<li><a href="http://a.cn/c/p_1.html">A&amp;B</a> <span>2023-07-28 10:00:00</span></li>', 2)
+    """
+    data = json.loads(body)  # ValueError (JSONDecodeError, UnicodeDecodeError) if not JSON
+    if not isinstance(data, dict):
+        raise ValueError("the answer is not a JSON object")
+    if kind == "jpaas-unitbuild":
+        html = (data.get("data") or {}).get("html") if isinstance(data.get("data"), dict) else None
+        if not isinstance(html, str):
+            raise ValueError("no data.html in the answer")
+        count = re.search(r"""\bcount\s*=\s*['"]?(\d+)""", html)
+        return ([html] if _RECORD_LINK_RE.search(html) else []), \
+            int(count.group(1)) if count else None
+    articles = data.get("articles")
+    if not isinstance(articles, list):
+        raise ValueError("no articles in the answer")
+    items = []
+    for article in articles:
+        url = isinstance(article, dict) and (article.get("url") or article.get("post_url"))
+        if isinstance(url, str) and url:
+            when = article.get("created_at") or article.get("publish_time") or ""
+            items.append(f'<li><a href="{escape(urljoin(page_url, url))}">'
+                         f'{escape(str(article.get("title") or ""))}</a> '
+                         f"<span>{escape(str(when))}</span></li>")
+    total = data.get("total")
+    if not isinstance(total, int):
+        total = (data.get("classify") or {}).get("post_count") \
+            if isinstance(data.get("classify"), dict) else None
+    return items, total if isinstance(total, int) else None
+
+
+_RECORD_LINK_RE = re.compile(r"<a\s[^>]*href", re.I)

@@ -27,7 +27,14 @@ from crawler.pages.markers import (
     looks_like_list_url,
     looks_like_trap,
 )
-from crawler.pages.pagers import Jpage, datastore_records, records_html
+from crawler.pages.pagers import (
+    ApiList,
+    Jpage,
+    api_page,
+    datastore_records,
+    nextgroup,
+    records_html,
+)
 from crawler.pages.sitemaps import (
     WELL_KNOWN_FEEDS,
     Entry,
@@ -188,10 +195,13 @@ class PortalSpider(Spider):
             logger.info("Deleted article page, no record: %s", response.url)
             self._remember(response, "deleted", "STATE_DEAD_RECHECK_DAYS", 24)
             return
+        elif page.listing.pages or page.listing.api:
+            # A pager, or a list a script fills from an API: whatever its entries look
+            # like (none, on a script-only column page), it is a list.
+            yield from self._list(response, page)
+            depth += 1
         else:
             self._remember(response, "other", "STATE_OTHER_RECHECK_HOURS", 1)
-            if page.listing.pages:  # a pager: whatever its entries look like, it is a list
-                yield from self._list(response, page)
             self.other_pages += 1
             depth += 1
             if self.other_pages > self.settings.getint("PORTAL_OTHER_PAGES") or \
@@ -300,6 +310,15 @@ class PortalSpider(Spider):
         articles = [item for item in listing.articles if self._allowed(item.url)]
         new = self._has_new(articles)
         yield from self._entries_of_list(walk, channel, articles, new)
+        if listing.api is not None:  # the list's pages come as JSON, one after another
+            yield from self._api_request(listing.api, listing.api.first, walk, channel,
+                                         response.url)
+            return
+        if listing.jpage is not None and not listing.jpage.total:  # a chain of GETs
+            if listing.jpage.nextgroup and self._walk_on(walk, articles, new, True):
+                yield from self._jpage_get(listing.jpage, listing.jpage.nextgroup, walk,
+                                           channel, response.url)
+            return
         if listing.jpage is not None:  # the pager's pages come from the proxy, in groups
             numbers = list(range(1, 1 + -(-listing.jpage.total // (
                 listing.jpage.per_page * listing.jpage.group_size))))
@@ -324,9 +343,22 @@ class PortalSpider(Spider):
             pages = [listing.next_page] if go_on and listing.next_page else []
         for url in pages:
             if self._allowed(url):
-                yield Request(url, callback=self.parse, priority=Priority.LIST_PAGE,
-                              meta={"channel": channel, "other_depth": 0,
-                                    "state_exempt": True, "list_walk": walk})
+                yield Request(url, callback=self.parse, errback=self.list_page_failed,
+                              priority=Priority.LIST_PAGE,
+                              meta={"channel": channel, "other_depth": 0, "state_exempt": True,
+                                    "list_walk": walk, "skip_to": listing.page_after(url)})
+
+    def list_page_failed(self, failure: Failure) -> Iterator[Request]:
+        """A page of a list failed. A missing one (404, 410: a gap in the series, or a
+        numbering a script left open) does not end the walk: it goes on at the page after.
+        Any other failure leaves the walk incomplete (``page_failed``)."""
+        request = failure.request  # type: ignore[attr-defined]
+        skip_to = request.meta.get("skip_to")
+        if isinstance(failure.value, HttpError) and skip_to \
+                and failure.value.response.status in (404, 410):
+            self.crawler.stats.inc_value("lists/missing_page")
+            yield request.replace(url=skip_to, meta={**request.meta, "skip_to": None})
+        self.page_failed(failure)
 
     def _postback(self, response: Response, event: tuple[str, str], walk: str,
                   channel: str | None) -> Request:
@@ -372,20 +404,74 @@ class PortalSpider(Spider):
                                     "jpage": jpage._asdict(), "group": number,  # JSON: cluster
                                     "list_url": list_url, "walk_all": last})
 
+    def _jpage_get(self, jpage: Jpage, url: str, walk: str, channel: str | None,
+                   list_url: str) -> Iterator[Request]:
+        """A GET of a jpage list's next group, the URL its last ``nextgroup`` link named."""
+        if self._allowed_host(url):
+            yield Request(url, callback=self.parse_jpage, errback=self.page_failed,
+                          priority=Priority.LIST_PAGE,
+                          meta={"channel": channel, "state_exempt": True, "list_walk": walk,
+                                "jpage": jpage._asdict(), "group": -1, "list_url": list_url,
+                                "walk_all": False})
+
     def parse_jpage(self, response: Response) -> Iterator[Request]:
         """A jpage proxy's answer: a ``<datastore>`` of list items, read as the list's page."""
         meta = response.meta
-        records = datastore_records(response.text if isinstance(response, TextResponse) else "")
+        text = response.text if isinstance(response, TextResponse) else ""
+        records = datastore_records(text)
         listing = Page.from_bytes(meta["list_url"], records_html(records)).listing
         self.crawler.stats.inc_value("lists/hanweb-jpage")
         articles = [item for item in listing.articles if self._allowed(item.url)]
         new = self._has_new(articles)
         yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles, new)
         jpage = Jpage(**meta["jpage"])
+        if not jpage.total:  # GET chain: the answer names the next group
+            after = nextgroup(text, response.url)
+            has_next = bool(records) and after is not None \
+                and canonical_url(after) != canonical_url(response.url)
+            if self._walk_on(meta["list_walk"], articles, new, has_next) and after:
+                yield from self._jpage_get(jpage, after, meta["list_walk"], meta["channel"],
+                                           meta["list_url"])
+            return
         has_next = jpage.group(meta["group"] + 1) is not None
         if not meta["walk_all"] and self._walk_on(meta["list_walk"], articles, new, has_next):
             yield from self._jpage_group(jpage, meta["group"] + 1, meta["list_walk"],
                                          meta["channel"], meta["list_url"], last=False)
+
+    def _api_request(self, api: ApiList, number: int, walk: str, channel: str | None,
+                     list_url: str, size: int = 0) -> Iterator[Request]:
+        """Page ``number`` of a list a JSON API serves (``size``: entries a full page holds,
+        0 before the first answer)."""
+        if self._allowed_host(api.url(number)):
+            yield Request(api.url(number), callback=self.parse_api, errback=self.page_failed,
+                          priority=Priority.LIST_PAGE,
+                          meta={"channel": channel, "state_exempt": True, "list_walk": walk,
+                                "api": list(api), "page": number, "size": size,
+                                "list_url": list_url})
+
+    def parse_api(self, response: Response) -> Iterator[Request]:
+        """A JSON list API's answer, read as JSON: its entries as the list's page, then the
+        next page while the list goes on (the total it states, or a full page)."""
+        meta = response.meta
+        api = ApiList(*meta["api"])
+        try:
+            items, total = api_page(api.kind, response.body, response.url)
+        except ValueError as error:  # an error page, a login wall: the walk is incomplete
+            self.crawler.stats.inc_value("pages/failed")
+            logger.warning("List API answer unreadable (%s): %s", error, response.url)
+            return
+        self.crawler.stats.inc_value(f"lists/{api.kind}")
+        listing = Page.from_bytes(meta["list_url"], records_html(items)).listing
+        articles = [item for item in listing.articles if self._allowed(item.url)]
+        new = self._has_new(articles)
+        yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles, new)
+        size = meta["size"] or len(articles)
+        read = (meta["page"] - api.first + 1) * size
+        has_next = bool(articles) and (read < total if total is not None
+                                       else len(articles) >= size)
+        if self._walk_on(meta["list_walk"], articles, new, has_next):
+            yield from self._api_request(api, meta["page"] + 1, meta["list_walk"],
+                                         meta["channel"], meta["list_url"], size)
 
     def _unfollowed(self, url: str, channel: str | None, pager: str) -> None:
         """A list shows a pager no page of which could be found: counted, warned once per
@@ -464,6 +550,9 @@ class PortalSpider(Spider):
 
     def _page(self, response: Response) -> Page | None:
         if not isinstance(response, TextResponse) or not _is_html(response):
+            self.crawler.stats.inc_value("pages/not_html")
+            return None
+        if response.body.lstrip()[:1] in (b"{", b"["):  # JSON served as a page: no HTML
             self.crawler.stats.inc_value("pages/not_html")
             return None
         headers = {k.decode("latin-1"): v[0].decode("latin-1")
