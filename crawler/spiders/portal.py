@@ -195,13 +195,13 @@ class PortalSpider(Spider):
             logger.info("Deleted article page, no record: %s", response.url)
             self._remember(response, "deleted", "STATE_DEAD_RECHECK_DAYS", 24)
             return
-        elif page.listing.pages or page.listing.api:
-            # A pager, or a list a script fills from an API: whatever its entries look
-            # like (none, on a script-only column page), it is a list.
-            yield from self._list(response, page)
-            depth += 1
         else:
-            self._remember(response, "other", "STATE_OTHER_RECHECK_HOURS", 1)
+            if page.listing.api is None:  # a column page a script fills: never skipped
+                self._remember(response, "other", "STATE_OTHER_RECHECK_HOURS", 1)
+            if page.listing.pages or page.listing.api:
+                # A pager, or a list a script fills from an API: whatever its entries look
+                # like (none, on a script-only column page), it is a list.
+                yield from self._list(response, page)
             self.other_pages += 1
             depth += 1
             if self.other_pages > self.settings.getint("PORTAL_OTHER_PAGES") or \
