@@ -11,7 +11,16 @@ from posixpath import dirname
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from crawler.dates import ParsedDate, date_in_url, day_of, find_date
+from lxml import etree
+
+from crawler.dates import (
+    ParsedDate,
+    date_in_url,
+    day_of,
+    find_date,
+    page_date,
+    partial_date,
+)
 from crawler.items import Article, Attachment, Image, RelatedLink
 from crawler.pages.generic import (
     HEADER_LINES,
@@ -21,7 +30,9 @@ from crawler.pages.generic import (
     find_headline,
     header_text,
     inside,
+    labelled_source,
     line_points,
+    outlet_name,
     parse_header,
     similarity,
     with_siblings,
@@ -39,6 +50,8 @@ from crawler.pages.markers import (
     PUNCT_RE,
     RELATED_HEADING_RE,
     SENTENCE_END_RE,
+    SOURCE_CLASSES,
+    SOURCE_IDS,
     WIDGET_RE,
     editor_line,
     extension,
@@ -159,18 +172,103 @@ class ArticlePage:
         return parse_header(header_text([self.lines[i] for i in self.header_indices]))
 
     @cached_property
-    def trailer_date(self) -> ParsedDate | None:
-        """A labelled publication date printed just after the body (发布日期：… at the foot)."""
+    def trailer_lines(self) -> list[Line]:
+        """Labelled lines just after the body: the info box some sites print at the foot
+        (发布日期：… 来源：…)."""
         indices = self._body_lines[1]
         if not indices:
-            return None
-        for line in self.lines[indices[-1] + 1: indices[-1] + 4]:
+            return []
+        return [line for line in self.lines[indices[-1] + 1: indices[-1] + 1 + TRAILER_LINES]
+                if len(line.text) <= 120 and LABEL_RE.search(line.text)]
+
+    @cached_property
+    def trailer_date(self) -> ParsedDate | None:
+        """A labelled publication date printed just after the body (发布日期：… at the foot)."""
+        for line in self.trailer_lines:
             for match in LABEL_RE.finditer(line.text):
                 if label_of(match) in DATE_LABELS:
                     parsed = find_date(line.text[match.end():])
                     if parsed:
                         return parsed
         return None
+
+    @cached_property
+    def trailer_source(self) -> str | None:
+        """A labelled 来源 printed just after the body."""
+        return parse_header(header_text(self.trailer_lines)).source if self.trailer_lines \
+            else None
+
+    @cached_property
+    def outlet(self) -> str | None:
+        """The outlet printed without a label next to the header's date: on the date's line
+        (``2019年09月07日 04:04 北京日报``, ``中国网 2019-11-25 10:37``), or alone on the
+        line above a labelled date (an account's name over ``发布时间：10-08 12:00``)."""
+        lines = self.lines
+        top = self.headline.line if self.headline and self.headline.line >= 0 else -1
+        for i in self.header_indices:
+            text = lines[i].text
+            labels = [label_of(match) for match in LABEL_RE.finditer(text)]
+            if labels:  # a labelled line labels its source: a name alone sits above it
+                if labels[0] in DATE_LABELS and i > top:
+                    above = next((j for j in range(i - 1, top, -1) if lines[j].text), None)
+                    name = outlet_name(lines[above].text) if above is not None else None
+                    if name and len(name) <= 12:
+                        return name
+                continue
+            parsed = find_date(text)
+            if parsed is not None:
+                before, _, after = text.partition(parsed.raw)
+                for token in (*after.split()[:1], *before.split()[-1:]):
+                    if name := outlet_name(token):
+                        return name
+        return None
+
+    @cached_property
+    def hinted_source(self) -> str | None:
+        """The source an element's id or class names (``class="source"``, ``id="js_name"``),
+        hidden blocks included (a 百度 crawler block)."""
+        root = self.document.root
+        for element in (*_SOURCE_XPATH(root), *_SOURCE_XPATH(self.document.hidden_root)):
+            if found := labelled_source("".join(element.itertext())):
+                return found
+        return None
+
+    @cached_property
+    def header_date(self) -> ParsedDate | None:
+        """The header line's date. One printed without its year (``10-08 12:00``) takes the
+        year from a date of that month and day the page declares, or that htmldate finds."""
+        if self.header.date is not None or not self.header_indices:
+            return self.header.date
+        text = header_text([self.lines[i] for i in self.header_indices])
+        labelled = [match for match in LABEL_RE.finditer(text) if label_of(match) in DATE_LABELS]
+        if not labelled and len(text) > 40:
+            return None
+        value = text[labelled[0].end():] if labelled else text
+        if not _PARTIAL_HINT_RE.search(value):
+            return None
+        day = self.htmldate_day
+        return partial_date(value, [*self.metadata.dates, *([ParsedDate(day, day)] if day
+                                                            else [])])
+
+    @cached_property
+    def htmldate_day(self) -> str | None:
+        """The publication day htmldate's cascade finds for the whole page."""
+        return page_date(self.document.text, self.url if "://" in self.url else None)
+
+    @cached_property
+    def page_date(self) -> ParsedDate | None:
+        """The date of a page whose header line shows none: htmldate's day for the whole page,
+        with the time of a date of that day the page declares; the declared publication date,
+        else the URL's, where htmldate finds none."""
+        url_date = date_in_url(self.url)
+        declared = [*self.metadata.dates, *([url_date] if url_date else [])]
+        day = self.htmldate_day
+        if day is None:
+            first = self.metadata.date or url_date
+            return first
+        return next((found for found in declared if found.iso[:10] == day and "T" in found.iso),
+                    next((found for found in declared if found.iso[:10] == day),
+                         ParsedDate(day, day)))
 
     @cached_property
     def related_indices(self) -> list[int]:
@@ -413,6 +511,14 @@ class ArticlePage:
     def body_chars(self) -> int:
         return sum(len(p) for p in self.body.paragraphs)
 
+    @cached_property
+    def chinese(self) -> bool:
+        """Whether the page is written in Chinese (a third of its title and body's letters
+        at least): the unlabelled 来源 rules read Chinese sites' habits, nobody else's."""
+        text = (self.title or "") + "".join(self.body.paragraphs[:5])
+        letters = sum(1 for char in text if char.isalpha())
+        return letters > 0 and len(_CJK_RE.findall(text)) >= letters / 3
+
     # --- the record ----------------------------------------------------------------------
 
     def to_article(self, *, channel: str | None = None, fetched_at: str | None = None) -> Article:
@@ -428,21 +534,31 @@ class ArticlePage:
                     return found
             return None
 
-        date = header.date or meta.date or self.trailer_date or date_in_url(self.url)
+        date, date_layer = self.header_date or self.trailer_date, "generic"
+        if date is None:
+            date = self.page_date
+            date_layer = "metadata" if date in meta.dates else "generic"
+        if date is not None and "T" not in date.iso:  # a day: a declared time of that day
+            timed = next((found for found in meta.dates
+                          if found.iso[:10] == date.iso and "T" in found.iso), None)
+            date, date_layer = (timed, "metadata") if timed else (date, date_layer)
         if self.title:
             layers["title"] = "generic" if self.headline and self.headline.line >= 0 \
                 else "metadata"
         if body.paragraphs:
             layers["paragraphs"] = self._body_lines[0]
         if date:
-            layers["published_at"] = "metadata" if date is meta.date else "generic"
+            layers["published_at"] = date_layer
         article = Article(
             url=self.canonical,
             title=self.title,
             published_at=date.iso if date else None,
             published_at_raw=date.raw if date else None,
             source=pick("source", ("generic", lambda: header.source),
-                        ("generic", lambda: body.source), ("metadata", lambda: meta.source)),
+                        ("generic", lambda: body.source), ("generic", lambda: self.trailer_source),
+                        ("generic", lambda: (self.chinese and self.outlet) or None),
+                        ("metadata", lambda: meta.source),
+                        ("generic", lambda: (self.chinese and self.hinted_source) or None)),
             author=pick("author", ("generic", lambda: header.author),
                         ("metadata", lambda: meta.author)),
             editor=pick("editor", ("generic", lambda: body.editor),
@@ -459,6 +575,15 @@ class ArticlePage:
             fetched_at=fetched_at,
         )
         return article
+
+
+_PARTIAL_HINT_RE = re.compile(r"\d[:：]\d")  # a time: a partial date is worth looking for
+_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+TRAILER_LINES = 8  # an info box at the foot sits within this many lines of the body's end
+_SOURCE_XPATH = etree.XPath(" | ".join(
+    [f"//*[@id='{name}']" for name in SOURCE_IDS]
+    + [f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+       for name in SOURCE_CLASSES]))
 
 
 @lru_cache(maxsize=8192)  # navigation links repeat on every page; bounded memory

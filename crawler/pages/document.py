@@ -130,6 +130,8 @@ class Document:
             cleaned = text.translate(_CONTROLS)
             if cleaned != text:
                 text, utf8 = cleaned, None
+        if "&amp;nbsp;" in text:  # a space escaped twice by the CMS prints as "&nbsp;"
+            text, utf8 = text.replace("&amp;nbsp;", "&nbsp;"), None
         for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then
             if char in text:
                 text, utf8 = text.replace(char, " "), None

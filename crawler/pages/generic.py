@@ -19,6 +19,8 @@ from crawler.pages.markers import (
     DATE_LABELS,
     EDITOR_LABELS,
     LABEL_RE,
+    NOT_AN_OUTLET_RE,
+    OUTLET_RE,
     PUNCT_RE,
     SOURCE_LABELS,
     VALUE_END_RE,
@@ -251,6 +253,36 @@ class HeaderFields(NamedTuple):
     source: str | None
     author: str | None
     editor: str | None
+
+
+def outlet_name(text: str) -> str | None:
+    """``text`` when it reads as an outlet's name printed alone (新京报, GameForce), else None.
+
+    >>> outlet_name(" 北京日报 "), outlet_name("星期五"), outlet_name("我有话说(1307人参与)")
+    ('北京日报', None, None)
+    """
+    text = text.strip()
+    return text if OUTLET_RE.match(text) and not NOT_AN_OUTLET_RE.match(text) else None
+
+
+def labelled_source(text: str) -> str | None:
+    """The source a short text names: its 来源 value, or the whole text when it has no label
+    and reads as a name; None when it names another field (作者：…).
+
+    >>> labelled_source("来源：求是网参与互动"), labelled_source("作者：张三")
+    ('求是网', None)
+    >>> labelled_source("新京报")
+    '新京报'
+    """
+    text = " ".join(text.split())
+    match = LABEL_RE.search(text)
+    if match is None:
+        value = _clean_value(text)
+        return outlet_name(value) if value else None
+    if label_of(match) not in SOURCE_LABELS or text[:match.start()].strip():
+        return None
+    value = _clean_value(text[match.end():])
+    return value if value and len(value) <= 30 else None
 
 
 def _clean_value(value: str) -> str | None:

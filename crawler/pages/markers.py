@@ -21,10 +21,12 @@ OTHER_LABELS = ("点击数", "点击率", "点击", "浏览次数", "浏览量",
                 "字号", "字体", "分享到", "打印", "关闭", "信息分类", "索引号", "发布机构", "文号")
 ALL_LABELS = DATE_LABELS + SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS
 POSTED_LABELS = ("发表于", "发布于", "更新于", "写于", "发表在")  # "posted on": 发布时间
-# Longest labels first, so that 发布时间 wins over 时间.
+# Longest labels first, so that 发布时间 wins over 时间. 来源 also comes as 来源于： and, with
+# no colon, glued to its value (来源CSDN), but never as part of a word (资金来源).
 LABEL_RE = re.compile(
     "|".join(label + r"\s*[:：]" for label in sorted(map(re.escape, ALL_LABELS), key=len,
                                                       reverse=True))
+    + r"|来源于\s*[:：]?|(?<![\u4e00-\u9fff])来源(?=[A-Za-z\u4e00-\u9fff])(?!于)"
     + "|" + "|".join(POSTED_LABELS)
 )
 
@@ -34,16 +36,40 @@ def label_of(match: re.Match[str]) -> str:
 
     >>> label_of(LABEL_RE.search("来源 ：新华社")), label_of(LABEL_RE.search("发表于 2005"))
     ('来源', '发布时间')
+    >>> [label_of(LABEL_RE.search(t)) for t in ("来源于：人民网", "来源CSDN")]
+    ['来源', '来源']
+    >>> LABEL_RE.search("资金来源不明") is None
+    True
     """
     found = match.group(0)
+    if found.startswith("来源"):
+        return "来源"
     return "发布时间" if found in POSTED_LABELS else found.rstrip(":：").rstrip()
 
 
 # A field value ends at a run of spaces, a separator, a bracket, or a widget word.
 VALUE_END_RE = re.compile(
     r"\s{2,}|[\u3000|｜丨【】\[\]<>]|\s+(?=\S*[:：])|"
-    r"\s+(?:打印|关闭|分享|收藏|纠错|评论|浏览|点击|阅读|字号|字体|视力保护色)"
+    r"\s+(?:打印|关闭|分享|收藏|纠错|评论|浏览|点击|阅读|字号|字体|视力保护色)|"
+    r"\s*(?:举报|参与互动|我要评论|我有话说)"  # widgets glued to the value
 )
+# The outlet some sites print without a label beside the date (sina: ``2019年09月07日 04:04
+# 北京日报``; toutiao: ``中国网 2019-11-25 10:37``): a short name, none of these words.
+OUTLET_RE = re.compile(r"^[\w\u4e00-\u9fff·.&\- ]{2,20}$")
+NOT_AN_OUTLET_RE = re.compile(
+    r"^(?:原创|转载|独家|首发|置顶|推荐|热门|专题|正文|首页|企鹅号|头条号|百家号|大风号|网易号|"
+    r"星期.|周.|今天|昨天|前天|刚刚|\d+\s*(?:分钟|小时|天)前|优质.*|.*作者|.*人参与.*|"
+    r"打印|关闭|分享|收藏|纠错|评论|举报|浏览|点击|阅读|字号|字体|大|中|小|\d+)$")
+# Elements whose id or class marks the outlet (sina's ``class="source"``, WeChat's
+# ``id="js_name"``, Baidu's ``source_baidu``, 163's ``ne_article_source``).
+SOURCE_IDS = ("source", "source_baidu", "ne_article_source", "js_name", "articleSource")
+SOURCE_CLASSES = ("source", "article-source", "source-name", "media-name", "author-name",
+                  "rich_media_meta_nickname")
+
+# A publication time in a page's script data: "pubtime": "2019-09-07 19:02:26" (qq, toutiao).
+SCRIPT_DATE_RE = re.compile(
+    r"""["']?(?:pubtime|pub_time|pubTime|publish_time|publishTime|publishtime|pubDate|pubdate|"""
+    r"""publish_date|publishDate|datePublished|ptime)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""")
 
 # --- lines inside the body that are not body text --------------------------------------
 # An opening bracket before the editor's label is the caller's to strip.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from crawler.dates import ParsedDate, find_date
+from crawler.pages.markers import SCRIPT_DATE_RE
 from crawler.text import normalize_space
 from crawler.urls import join_url
 
@@ -18,6 +19,9 @@ TITLE_METAS = ("ArticleTitle", "og:title", "twitter:title", "dc.title")
 DATE_METAS = ("PubDate", "publishdate", "pubdate", "article:published_time",
               "og:article:published_time", "datePublished", "dc.date.issued", "dc.date",
               "firstpublishedtime", "publish_time", "ptime")
+# Dates that are not the publication's but share its day often enough to lend it a time.
+MODIFIED_METAS = ("article:modified_time", "og:updated_time", "dateModified", "dateUpdate",
+                  "lastmod", "last-modified")
 SOURCE_METAS = ("ContentSource", "source", "article:source", "og:article:source")
 AUTHOR_METAS = ("article:author", "og:article:author", "dc.creator")
 CHANNEL_METAS = ("ColumnName", "article:section", "og:article:section", "category")
@@ -33,6 +37,9 @@ class Metadata:
     author: str | None = None
     channel: str | None = None
     canonical: str | None = None
+    #: every date the page declares (publication metas, JSON-LD, ``<time>``, modification
+    #: metas, publication times in script data), in that order
+    dates: list[ParsedDate] = field(default_factory=list)
 
 
 def _json_ld(document: Document) -> dict[str, Any]:
@@ -61,6 +68,11 @@ def read_metadata(document: Document) -> Metadata:
     if not date_text:
         times = [t.get("datetime") for t in document.declared["time"] if t.get("datetime")]
         date_text = times[0] if times else ""
+    texts = [document.meta(*DATE_METAS), str(ld.get("datePublished") or ""),
+             *(t.get("datetime") or "" for t in document.declared["time"][:3]),
+             document.meta(*MODIFIED_METAS), str(ld.get("dateModified") or ""),
+             *SCRIPT_DATE_RE.findall(document.script_text)[:3]]
+    dates = [found for text in texts if text and (found := find_date(text))]
     canonical = [link.get("href") or "" for link in document.declared["link"]
                  if link.get("rel") == "canonical" and link.get("href") is not None]
     return Metadata(
@@ -70,6 +82,7 @@ def read_metadata(document: Document) -> Metadata:
         author=document.meta(*AUTHOR_METAS) or _text(ld_author),
         channel=document.meta(*CHANNEL_METAS),
         canonical=join_url(document.url, canonical[0]) if canonical else None,
+        dates=dates,
     )
 
 

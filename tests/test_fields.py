@@ -1,0 +1,87 @@
+"""Dates and 来源 on pages no rule was written for: the forms real portals print them in."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import html_page
+
+BODY = "".join(f"<p>　　第{n}段：质量监督工作有序推进，各项任务按计划完成，检查覆盖全部重点企业，成效明显。</p>"
+               for n in range(1, 6))
+WESTERN_BODY = "".join(
+    f"<p>Paragraph {n}: the inspectors visited every plant in the region this spring, and "
+    "their report, published by the ministry, lists what each one has to change.</p>"
+    for n in range(1, 6))
+
+
+def article(header: str, *, head: str = "", foot: str = "", body: str = BODY,
+            title: str = "质量强市建设推进会召开") -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{title}_某某网</title>{head}</head><body>"
+            f"<h1>{title}</h1>{header}<div class='content'>{body}</div>{foot}</body></html>")
+
+
+@pytest.mark.parametrize(("header", "source"), [
+    # the outlet beside the date, no label (sina, toutiao, 163 with a widget glued on)
+    ("<div><span>2019年09月07日 04:04</span> <a class='x'>北京日报</a></div>", "北京日报"),
+    ("<div><span>中国网</span> <span>2019-11-25 10:37:31</span></div>", "中国网"),
+    ("<div>原创 GameForce 2019-09-04 22:18:34</div>", "GameForce"),
+    ("<div>2019-09-07 09:59:22　来源: <a>新京报</a> <a>举报</a></div>", "新京报"),
+    ("<div>2020年07月04日 12:10　来源：求是网<a href='#c'>参与互动</a></div>", "求是网"),
+    # labels without a colon, or as 来源于
+    ("<div>2021-03-02 10:00 来源CSDN 作者：李四</div>", "CSDN"),
+    ("<div>发布时间：2021-03-02 来源于：中国质量新闻网</div>", "中国质量新闻网"),
+    # an account's name on the line above a labelled date
+    ("<div><p>加拿大必读</p><p>发布时间：2019-10-08 12:00</p></div>", "加拿大必读"),
+    # never a weekday, a counter or a widget taken for the outlet
+    ("<div>2023年07月28日 星期五</div>", None),
+    ("<div>2023-07-28 10:00 我有话说(1307人参与)</div>", None),
+])
+def test_source_however_the_header_prints_it(header: str, source: str | None) -> None:
+    assert html_page(article(header)).article.to_article().source == source
+
+
+def test_source_from_an_info_box_below_the_body_or_a_marked_element() -> None:
+    foot = ("<div>赞 0 分享</div><div>阅读 539</div><div>发布日期：2019-09-23 14:34:05 所属分类：头条</div>"
+            "<div>版权声明 来源：当代商报 时间：2019-09-23 14:34:05</div>")
+    record = html_page(article("", foot=foot)).article.to_article()
+    assert (record.source, record.published_at) == ("当代商报", "2019-09-23T14:34:05+08:00")
+    marked = article("<div><a id='js_name'>未闻Code</a> <em>前天</em></div>")
+    assert html_page(marked).article.to_article().source == "未闻Code"
+
+
+def test_western_pages_get_no_unlabelled_source() -> None:
+    page = article("<div class='byline'>June 3, 2021 <span class='source'>Photo: Jane Roe"
+                   "</span> by John Smith</div>", body=WESTERN_BODY,
+                   title="Inspectors find faults at half the plants")
+    assert html_page(page).article.to_article().source is None
+
+
+@pytest.mark.parametrize(("header", "head", "published_at"), [
+    # no year: the year of the page's own metadata; glued spans (10-08 + 12:00)
+    ("<div>发布时间：<span>10-08</span><span>12:00</span></div>",
+     "<meta itemprop='dateUpdate' content='2019-10-08 12:00:57'>", "2019-10-08T12:00:00+08:00"),
+    ("<div>发布时间：18-03-08 23:16</div>", "", "2018-03-08T23:16:00+08:00"),
+    # a day in the header, the time it has in the metadata
+    ("<div>发布日期：2007-12-20</div>", "<meta name='PubDate' content='2007-12-20 15:30:00'>",
+     "2007-12-20T15:30:00+08:00"),
+    # a labelled date carrying a literal &nbsp;
+    ("<div>发布时间：2020-04-17&amp;nbsp;09:30&amp;nbsp;&amp;nbsp;来源：本站</div>", "",
+     "2020-04-17T09:30:00+08:00"),
+])
+def test_header_dates_in_their_real_forms(header: str, head: str, published_at: str) -> None:
+    assert html_page(article(header, head=head)).article.to_article().published_at == published_at
+
+
+def test_without_a_header_date_the_page_cascade_decides() -> None:
+    # a broken JSON-LD block falls through to the next signal
+    head = ('<script type="application/ld+json">{"datePublished": "2019-05-0</script>'
+            '<meta property="article:published_time" content="2019-05-06T21:30:00-04:00">')
+    record = html_page(article("", head=head, body=WESTERN_BODY,
+                               title="Inspectors find faults at half the plants")
+                       ).article.to_article()
+    assert record.published_at == "2019-05-06T21:30:00-04:00"  # the offset the page states
+    # the date only in a script's data: the day, and the time that script gives it
+    head = '<script>var DATA = {"pubtime": "2019-09-07 19:02:26", "media": "扬眼"};</script>'
+    header = "<div><span>2019</span><span>09/07</span><span>19:02</span></div>"
+    assert html_page(article(header, head=head)).article.to_article().published_at == \
+        "2019-09-07T19:02:26+08:00"
