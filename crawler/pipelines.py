@@ -43,21 +43,44 @@ class StatsPipeline:
 
 
 class ParagraphDedupPipeline(StatsPipeline):
-    """Drop repeated paragraphs (a body printed twice, a paragraph repeated), compared without
-    whitespace; the first occurrence stays, in order. Counts ``dedup/paragraphs_removed``."""
+    """Drop repeated copies of the body or of a block of it (the body printed twice, a lead
+    repeated), compared without whitespace; the first copy stays. Short lines that repeat
+    on purpose (an interview's questions, a code listing's ``}``) stay: a copy goes when it
+    is a run of paragraphs of ``MIN_REPEATED_RUN`` characters or more, or one paragraph of
+    ``MIN_REPEATED_PARAGRAPH``. Counts ``dedup/paragraphs_removed``."""
+
+    MIN_REPEATED_RUN = 40
+    MIN_REPEATED_PARAGRAPH = 200
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        seen: set[str] = set()
+        paragraphs = list(adapter.get("paragraphs") or [])
+        keys = [paragraph_key(p) for p in paragraphs]
+        first: dict[str, list[int]] = {}
         kept: list[str] = []
-        for paragraph in adapter.get("paragraphs") or []:
-            key = paragraph_key(paragraph)
-            if key and key not in seen:
-                seen.add(key)
-                kept.append(paragraph)
-        self.inc("dedup/paragraphs_removed", len(adapter.get("paragraphs") or []) - len(kept))
+        i = 0
+        while i < len(keys):
+            run = max((self._run(keys, j, i) for j in first.get(keys[i], [])), default=0)
+            size = sum(len(key) for key in keys[i:i + run])
+            if not keys[i] or (run and (size >= self.MIN_REPEATED_PARAGRAPH if run == 1
+                                        else size >= self.MIN_REPEATED_RUN)):
+                i += max(run, 1)  # an empty paragraph, or a copy: dropped
+                continue
+            first.setdefault(keys[i], []).append(i)
+            kept.append(paragraphs[i])
+            i += 1
+        self.inc("dedup/paragraphs_removed", len(paragraphs) - len(kept))
         adapter["paragraphs"] = kept
         return item
+
+    @staticmethod
+    def _run(keys: list[str], earlier: int, at: int) -> int:
+        """How many paragraphs from ``at`` repeat those from ``earlier`` in order (the copy
+        ends where the original's run would reach it)."""
+        run = 0
+        while at + run < len(keys) and earlier + run < at and keys[earlier + run] == keys[at + run]:
+            run += 1
+        return run
 
 
 class DateNormalizationPipeline(StatsPipeline):

@@ -85,3 +85,45 @@ def test_without_a_header_date_the_page_cascade_decides() -> None:
     header = "<div><span>2019</span><span>09/07</span><span>19:02</span></div>"
     assert html_page(article(header, head=head)).article.to_article().published_at == \
         "2019-09-07T19:02:26+08:00"
+
+
+def western(main: str, title: str = "Inspectors find faults at half the plants") -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{title} | Daily News</title></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            f"<article><h1>{title}</h1><div class='byline'>By Jane Roe</div>{main}</article>"
+            "<footer><p>© 2024 Daily News. All rights reserved. Privacy policy.</p></footer>"
+            "</body></html>")
+
+
+def sentences(topic: str, n: int = 3) -> str:
+    return "".join(f"<p>{topic} sentence {k}: the inspectors visited every plant in the region "
+                   "this spring, and their report lists what each one has to change.</p>"
+                   for k in range(1, n + 1))
+
+
+def test_a_western_body_starts_at_its_first_paragraph_whatever_stands_between() -> None:
+    main = ("<p class='lead'>The lead: inspectors found faults at half of the plants they "
+            "visited, the ministry said on Tuesday, and ordered repairs within a month.</p>"
+            "<ul class='toc'><li><a href='#a'>Findings</a></li><li><a href='#b'>Repairs</a></li>"
+            "</ul><div class='sections'><section><h2 id='a'>Findings</h2>"
+            f"{sentences('Findings')}</section><figure><figcaption>Foto: J. Roe</figcaption>"
+            f"</figure><section><h2 id='b'>Repairs</h2>{sentences('Repairs')}</section></div>")
+    text = "\n".join(html_page(western(main), url="https://news.example.com/2024/inspect"
+                               ).article.to_article().paragraphs)
+    assert text.startswith("The lead: inspectors found faults")
+    assert "Findings sentence 1" in text and "Repairs sentence 3" in text
+    assert "Foto: J. Roe" not in text and "All rights reserved" not in text
+
+
+def test_boxes_inside_and_after_the_article_are_not_its_text() -> None:
+    main = (f"<div class='body'>{sentences('First')}"
+            "<p>Related</p><p><a href='/x'>Another story about plants and their owners</a></p>"
+            f"{sentences('Second')}<p>About the author</p><p>Jane Roe has written about "
+            "industry for twenty years, and before that she worked as an engineer.</p>"
+            "<p>Leave a reply</p><p>Your email address will not be published, say the rules.</p>"
+            "</div>")
+    text = "\n".join(html_page(western(main), url="https://news.example.com/2024/inspect"
+                               ).article.to_article().paragraphs)
+    assert "First sentence 1" in text and "Second sentence 3" in text
+    assert "Related" not in text and "Another story" not in text
+    assert "twenty years" not in text and "email address" not in text

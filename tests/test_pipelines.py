@@ -14,12 +14,35 @@ from crawler.pipelines import (
     ValidationPipeline,
 )
 
+BODY = ["8月22日，国家质检总局党组书记李传卿在出席无锡质量立市动员大会上要求，各级质检部门要积极推动质量兴市。",
+        "李传卿充分肯定了无锡市近年来在质量工作方面取得的成效，要求进一步加强质量基础建设。",
+        "会议由无锡市市长主持，市有关部门负责人和企业代表共三百余人参加了会议。"]
 
-def test_paragraph_dedup_keeps_first_occurrence_and_order(stats: MemoryStatsCollector) -> None:
-    body = ["第一段。", "第二段。", "第 一段。", "第三段。", "第二段。\u3000"]
-    item = ParagraphDedupPipeline(stats).process_item(Article(url="u", paragraphs=body))
-    assert item.paragraphs == ["第一段。", "第二段。", "第三段。"]
-    assert stats.get_value("dedup/paragraphs_removed") == 2
+
+def test_a_body_printed_twice_keeps_one_copy(stats: MemoryStatsCollector) -> None:
+    twice = [*BODY, "责任编辑：王明", *[p.replace("，", "， ") for p in BODY]]
+    item = ParagraphDedupPipeline(stats).process_item(Article(url="u", paragraphs=twice))
+    assert item.paragraphs == [*BODY, "责任编辑：王明"]
+    assert stats.get_value("dedup/paragraphs_removed") == 3
+
+
+def test_a_repeated_block_goes_and_a_long_paragraph_repeated_alone(
+        stats: MemoryStatsCollector) -> None:
+    lead = "导语：" + "质量强市建设推进会总结了上半年的质量工作，部署了下一阶段的重点任务，" * 6
+    paragraphs = [lead, *BODY[:2], "相关阅读", BODY[2], *BODY[:2], lead]
+    item = ParagraphDedupPipeline(stats).process_item(Article(url="u", paragraphs=paragraphs))
+    assert item.paragraphs == [lead, *BODY[:2], "相关阅读", BODY[2]]
+
+
+def test_short_lines_that_repeat_on_purpose_stay(stats: MemoryStatsCollector) -> None:
+    interview = ["记者：这次检查覆盖了多少企业？", "答：全部重点企业。", "记者：下一步怎么做？",
+                 "答：继续抽查。", "记者：这次检查覆盖了多少企业？", "答：全部重点企业。"]
+    code = ["def check(x):", "    return x", "}", "def audit(y):", "    return x", "}"]
+    pipeline = ParagraphDedupPipeline(stats)
+    assert pipeline.process_item(Article(url="u", paragraphs=interview)).paragraphs == interview
+    assert pipeline.process_item(Article(url="u", paragraphs=code)).paragraphs == code
+    blank = pipeline.process_item(Article(url="u", paragraphs=["正文。", " \u3000", "正文。"]))
+    assert blank.paragraphs == ["正文。", "正文。"]  # an empty paragraph goes, a short one stays
 
 
 def test_dates_split_out_of_related_titles_and_repeats_dropped(

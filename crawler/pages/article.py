@@ -24,6 +24,7 @@ from crawler.dates import (
 from crawler.items import Article, Attachment, Image, RelatedLink
 from crawler.pages.generic import (
     HEADER_LINES,
+    LEAD_POINTS,
     HeaderFields,
     Headline,
     body_container,
@@ -31,6 +32,7 @@ from crawler.pages.generic import (
     header_text,
     inside,
     labelled_source,
+    lead_lines,
     line_points,
     outlet_name,
     parse_header,
@@ -40,6 +42,8 @@ from crawler.pages.generic import (
 from crawler.pages.lines import Line, page_lines
 from crawler.pages.markers import (
     ATTACHMENT_LINE_RE,
+    BODY_END_RE,
+    CREDIT_LINE_RE,
     CRUMB_SEPARATOR_RE,
     DATE_LABELS,
     DELETED_RE,
@@ -127,7 +131,9 @@ class ArticlePage:
         container = body_container(self.lines, spans)
         if container is None:
             return "generic", []
-        return "generic", inside(spans, *with_siblings(self.lines, spans, container))
+        indices = inside(spans, *with_siblings(self.lines, spans, container))
+        lead = lead_lines(self.lines, indices[0], self.document.title_tag) if indices else []
+        return "generic", [i for i in lead if not is_header_like(self.lines[i].text)] + indices
 
     @property
     def template_matched(self) -> bool:
@@ -315,9 +321,13 @@ class ArticlePage:
         # The editor line often closes the body just outside the body block.
         after = [i for i in range(indices[-1] + 1, min(len(self.lines), indices[-1] + 4))
                  if editor_line(self.lines[i].text)] if indices else []
+        strong = [i for i in indices if line_points(self.lines[i]) >= LEAD_POINTS]
+        resume = -1  # after a box inside the article, the body resumes at this line
         for i in indices + after:
             line = self.lines[i]
             text = line.text
+            if i < resume:
+                continue
             if i in skip or (i < self.body_start and not (line.images or i - last_image_line == 1)):
                 continue
             for url, alt in line.images[:MAX_LINKS]:
@@ -341,6 +351,16 @@ class ArticlePage:
                 body.source = body.source or match.group("name").strip()
                 continue
             if (len(text) < 40 and WIDGET_RE.search(text)) or line.link_ratio > 0.6:
+                continue
+            if len(text) <= MAX_BODY_END and body.paragraphs and BODY_END_RE.match(text):
+                # Related posts, an author box, comments: the article has ended, unless
+                # paragraphs of text follow (a box inside the article): then only the box goes.
+                later = [k for k in strong if k > i]
+                if len(later) < 2:
+                    break
+                resume = later[0]
+                continue
+            if len(text) <= MAX_CAPTION and CREDIT_LINE_RE.match(text):
                 continue
             if text == title_key or _is_bare_date(text):
                 continue
@@ -577,6 +597,7 @@ class ArticlePage:
         return article
 
 
+MAX_BODY_END = 60  # a line that ends the body is a heading or a label, never a paragraph
 _PARTIAL_HINT_RE = re.compile(r"\d[:：]\d")  # a time: a partial date is worth looking for
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TRAILER_LINES = 8  # an info box at the foot sits within this many lines of the body's end

@@ -38,6 +38,9 @@ TITLE_MARK_RE = re.compile(r"title|tit\b|headline|biaoti|\bbt\b|wzbt|article_?t"
 # A line counts towards the body when it has at least this much unlinked text.
 MIN_BODY_LINE = 8
 MIN_SIBLING_CHARS = 80  # a block beside the body joins it with this much unlinked text
+LEAD_POINTS = 5.0  # a paragraph above the body block with these points is its lead
+SKIPPED_INSERT_CHARS = 300  # a block this short between two parts of the body is an insert
+SKIPPED_SIBLING_CHARS = 40  # a linkless block this short beside the body is stepped over
 HEADER_LINES = 6  # header line(s) sit within this many lines of the headline
 
 
@@ -125,23 +128,45 @@ def with_siblings(lines: list[Line], spans: dict[HtmlElement, tuple[int, int]],
         """True: body; False: not; None: no text at all (skipped over)."""
         own = [lines[i] for i in inside(spans, element)]
         chars = sum(len(line.text) for line in own)
-        if not chars:
-            return None
         links = sum(line.link_chars for line in own)
+        if chars < SKIPPED_SIBLING_CHARS and not links:
+            return None  # no text, or a caption, a credit, a subheading: neither
         return chars - links >= MIN_SIBLING_CHARS and links < 0.25 * chars \
             and any(PUNCT_RE.search(line.text) for line in own)
 
+    def small(element: HtmlElement) -> bool:
+        return sum(len(lines[i].text) for i in inside(spans, element)) < SKIPPED_INSERT_CHARS
+
     chosen = [container]
     for step in (-1, 1):
-        i = at + step
+        i, pending = at + step, 0  # inserts stepped over since the last body block
         while 0 <= i < len(siblings):
             verdict = reads_as_body(siblings[i])
-            if verdict is False:
-                break
-            if verdict:
+            if verdict is False:  # an insert (an ad, a teaser) may interrupt the text once
+                if pending or not small(siblings[i]):
+                    break
+                pending += 1
+            elif verdict:
+                if pending and not any(line_points(lines[j]) >= LEAD_POINTS
+                                       for j in inside(spans, siblings[i])):
+                    break  # after an insert, only paragraphs of body text go on with it
                 chosen.append(siblings[i])
+                pending = 0
             i += step
     return chosen
+
+
+def lead_lines(lines: list[Line], start: int, title_tag: str) -> list[int]:
+    """Paragraphs between the headline and the body block that belong to the body: a lead
+    set apart by a table of contents, a share bar or a picture (``start``: the block's first
+    line). Only where a heading that matches ``<title>`` stands within 60 lines above."""
+    heading = next((i for i in range(start - 1, max(-1, start - 60), -1)
+                    if lines[i].block.tag in HEADING_TAGS
+                    and similarity(lines[i].text, title_tag, floor=0.6) >= 0.6), None)
+    if heading is None:
+        return []
+    return [i for i in range(heading + 1, start) if not lines[i].link_chars
+            and line_points(lines[i]) >= LEAD_POINTS and PUNCT_RE.search(lines[i].text)]
 
 
 def title_parts(title_tag: str) -> list[str]:

@@ -123,6 +123,23 @@ RELATED_HEADING_RE = re.compile(
     r"^\W*(?:相关(?:新闻|链接|阅读|文章|报道|信息|稿件|内容|资讯|政策|专题)|延伸阅读|推荐阅读|"
     r"相关\s*$)\W*$"
 )
+# A short line after which a page's text is no longer the article's, in the languages a
+# portal's foreign channels and the sites it links to use: related posts, author boxes,
+# comment forms, share bars, newsletter boxes. The body ends before it.
+BODY_END_RE = re.compile(
+    r"^\W*(?:ähnliche beiträge|verwandte artikel|related(?: posts| articles| stories| content)?|"
+    r"you (?:may|might) also like|share this(?: article| story)?|über den autor|about the author|"
+    r"zur person|comments?|kommentare|\d+ (?:comments?|kommentare|antworten|responses)(?: zu.*)?|"
+    r"keine kommentare|no comments|leave a (?:reply|comment)|schreibe einen kommentar|"
+    r"mehr zum thema|most (?:popular|read)|trending(?: now| nationally)?|lesen sie auch.*|"
+    r"read (?:more|next|also)|zum weiterlesen|weiterlesen|auch interessant|schon gelesen|"
+    r"das könnte sie auch interessieren|veja também|notas relacionadas|artículos relacionados|"
+    r"explore further|themen in diesem artikel|join our newsletter|sign up for our newsletter|"
+    r"abonnieren sie unseren newsletter|diesen artikel teilen|artikel teilen|gefällt mir|"
+    r"like this|wie bewerten sie diesen artikel\??|相关阅读|相关新闻|延伸阅读|推荐阅读|"
+    r"热门推荐|猜你喜欢|网友评论|发表评论)\W*$", re.I)
+# A photo credit or caption label on a line of its own (Foto: …, Credit: …).
+CREDIT_LINE_RE = re.compile(r"^(?:foto|fotos|photo|photos|credit|bild|image|quelle)\s*:", re.I)
 BREADCRUMB_LABELS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置", "当前栏目")
 BREADCRUMB_RE = re.compile("|".join(BREADCRUMB_LABELS))
 CRUMB_SEPARATOR_RE = re.compile(r"\s*(?:>>|>|»|›|→|/|-&gt;|＞|〉)\s*")
@@ -187,7 +204,9 @@ TRAP_URL_RE = re.compile(
 
 # --- text signals ------------------------------------------------------------------------
 PUNCTUATION = "，。；：！？、“”‘’《》"
-PUNCT_RE = re.compile(f"[{PUNCTUATION}]")
+# Sentence punctuation in any script: Chinese marks, and Western ones that end a clause
+# (followed by a space or the line's end, so that 3.5, e.g. and URLs do not count).
+PUNCT_RE = re.compile(f"[{PUNCTUATION}]|[.,;:!?](?=\\s|$)")
 SENTENCE_END_RE = re.compile(r"[。！？；.!?…”\"）)]$")
 
 
