@@ -34,11 +34,11 @@ test: lint
 test-quick: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
-# Extraction against trafilatura and GNE on labelled pages (benchmark, not a test).
-BENCH_DATA ?= ../shared/data/zh-content-dev
+# Extraction against trafilatura, htmldate and GNE on every labelled set (benchmark, not a test).
+BENCH_DATA ?= ../shared/data
 bench-extraction: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 15 --out bench/results/extraction.md
+	$(BIN)/python -m bench.extraction $(BENCH_DATA) --repeat 3 --out bench/results/extraction.md
 
 # The crawl against bare Scrapy on a synthetic portal, and peak memory as it grows
 # (about an hour: the 200,000-article crawl is most of it).

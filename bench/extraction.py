@@ -1,112 +1,77 @@
-"""Extraction benchmark: this project, trafilatura and GNE side by side on labelled pages.
+"""Extraction benchmark: this project, trafilatura, htmldate and GNE side by side on every
+labelled development set, each scored as its README says (``bench/devsets.py``).
 
-    python -m bench.extraction [DATA_DIR] [--repeat N] [--out FILE]
+    python -m bench.extraction [DATA_DIR] [--repeat N] [--out FILE] [--only-project]
 
-``DATA_DIR`` holds ``truth.jsonl`` (``file``, ``body``, ``date``, ``author`` per page) and
-the pages (default: ``../shared/data/zh-content-dev``). Body text is scored as in the
-Scrapinghub article-extraction-benchmark: token 4-shingles (each CJK character a token, other
-word characters in runs), per-page true/false positives normalised, precision and recall
-averaged over pages, F1 from the two. Dates: the exact day, on pages whose gold date has one.
-Speed: ``--repeat`` rounds of one pass of each extractor over all pages, in turn; ms per page
-is the best pass (CPU time of one core), the ratio the median of the rounds' ratios. This
-project starts from the page's bytes (decoding included), the others from the decoded text.
-trafilatura and GNE are benchmark-only dependencies (``pip install -e '.[bench]'``).
+``DATA_DIR`` holds the sets (default ``../shared/data``): ``zh-portal-dev``, ``zh-content-dev``
+and ``peer-suites-dev`` (htmldate's and trafilatura's own evaluation sets). Speed: ``--repeat``
+rounds of one pass of each extractor over every page of every set, in turn (order reversed
+every other round); ms per page is the best pass (CPU time of one core), the ratio the median
+of the rounds' ratios. This project starts from the page's bytes (decoding included), the
+others from the decoded text. The peers are benchmark-only dependencies
+(``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import platform
-import re
 import statistics
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from bench import devsets
+from bench.devsets import DevSet, Output, Page
 from crawler.extract import PIPELINES
 from crawler.pages.article import ArticlePage
-from crawler.pages.document import Document, decode_html
+from crawler.pages.document import Document
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN_RE = re.compile(rf"[{CJK}]|[^\W{CJK}]+")  # each CJK character a token, other words whole
-DAY_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+Extractor = Callable[[Page], Output]
+NO_URL = "http://example.cn/article.html"  # the sets without the pages' own addresses
 
-
-class Output(NamedTuple):
-    body: str
-    date: str | None  #: as the tool gives it; only its day is scored
-
-
-class Page(NamedTuple):
-    name: str
-    raw: bytes
-    text: str
-    body: str
-    day: str | None  #: gold day, None when the label has none
-
-
-def day_of(text: str | None) -> str | None:
-    match = DAY_RE.search(text or "")
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
-    tokens = TOKEN_RE.findall(text or "")
-    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))
-                   if tokens[i:i + n])
-
-
-def tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
-    gold, got = shingles(true), shingles(pred)
-    tp = sum((gold & got).values())
-    fp = sum((got - gold).values())
-    fn = sum((gold - got).values())
-    total = tp + fp + fn
-    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
-
-
-def body_scores(pairs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
-    def precision(tp: float, fp: float, fn: float) -> float:
-        return 1.0 if fp == fn == 0 else 0.0 if tp == fp == 0 else tp / (tp + fp)
-
-    def recall(tp: float, fp: float, fn: float) -> float:
-        return 1.0 if fp == fn == 0 else 0.0 if tp == fn == 0 else tp / (tp + fn)
-
-    p = statistics.mean(precision(*x) for x in pairs if x[0] + x[1] > 0)
-    r = statistics.mean(recall(*x) for x in pairs if x[0] + x[2] > 0)
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
-# --- the extractors ---------------------------------------------------------------------------
 
 def project(page: Page) -> Output:
-    document = Document.from_bytes("http://example.cn/article.html", page.raw).at_wrapper_url()
+    document = Document.from_bytes(page.url, page.raw).at_wrapper_url()
     item = ArticlePage(document).to_article()
     for pipeline in PIPELINES[:2]:  # paragraph dedup, date normalisation
         item = pipeline.process_item(item)
-    return Output("\n".join(item.paragraphs), item.published_at)
+    return Output(item.title, "\n".join(item.paragraphs), item.published_at, item.source)
 
 
-def _trafilatura(metadata: bool = True) -> Callable[[Page], Output]:
+def _url(page: Page) -> str | None:
+    return None if page.url == NO_URL else page.url
+
+
+def _trafilatura() -> Extractor:
     import trafilatura
 
     def run(page: Page) -> Output:
-        doc: Any = trafilatura.bare_extraction(page.text, with_metadata=metadata)
+        doc: Any = trafilatura.bare_extraction(page.text, url=_url(page), with_metadata=True)
         if doc is None:
-            return Output("", None)
-        return Output(doc.text or "", doc.date)
+            return Output()
+        return Output(doc.title, doc.text or "", doc.date)
 
     return run
 
 
-def _gne() -> Callable[[Page], Output]:
+def _htmldate() -> Extractor:
+    from htmldate import find_date
+
+    def run(page: Page) -> Output:
+        try:
+            return Output(date=find_date(page.text, url=_url(page), original_date=True,
+                                         extensive_search=True))
+        except Exception:  # a failure on one page scores that page zero
+            return Output()
+
+    return run
+
+
+def _gne() -> Extractor:
     from gne import GeneralNewsExtractor
 
     extractor = GeneralNewsExtractor()
@@ -115,51 +80,35 @@ def _gne() -> Callable[[Page], Output]:
         try:
             result = extractor.extract(page.text)
         except Exception:  # GNE raises on some pages; that page scores zero
-            return Output("", None)
-        return Output(result.get("content") or "", result.get("publish_time"))
+            return Output()
+        return Output(result.get("title"), result.get("content") or "",
+                      result.get("publish_time"))
 
     return run
 
 
-# The extractors compared with this project, by name, each a factory (ImportError without the
-# bench extras). trafilatura twice: with its metadata (title, date, author: the fields this
-# project extracts too) and the text alone, which skips its date search and is faster.
-OTHERS: tuple[tuple[str, Callable[[], Callable[[Page], Output]]], ...] = (
+# The extractors compared with this project, each a factory (ImportError without the extras).
+OTHERS: tuple[tuple[str, Callable[[], Extractor]], ...] = (
     ("trafilatura 2.3.1", _trafilatura),
-    ("trafilatura 2.3.1, text only", lambda: _trafilatura(metadata=False)),
+    ("htmldate 1.x (dates only)", _htmldate),
     ("GNE 0.4.3", _gne),
 )
 
 
-def load(data: Path) -> list[Page]:
-    pages = []
-    for line in (data / "truth.jsonl").read_text("utf-8").splitlines():
-        truth = json.loads(line)
-        raw = (data / truth["file"]).read_bytes()
-        gold = truth.get("date") or ""
-        # A full day only: "YYYY-M-D[ time]"; partial dates and bad labels are not scored.
-        day = day_of(gold) if re.match(r"^\d{4}-\d{1,2}-\d{1,2}\b", gold) else None
-        pages.append(Page(truth["file"], raw, decode_html(raw)[0], truth["body"], day))
-    return pages
-
-
-class Result(NamedTuple):
+class Run(NamedTuple):
     name: str
-    precision: float
-    recall: float
-    f1: float
-    date_right: int
-    date_total: int
+    outputs: dict[str, list[Output]]  #: per set, one output per page
     ms_per_page: float
     ratio: float  #: time per page relative to this project's
 
 
-def measure(extractors: list[tuple[str, Callable[[Page], Output]]], pages: list[Page],
-            repeat: int) -> list[Result]:
-    """Score each extractor's output, then time ``repeat`` rounds of one pass of each over
-    all pages, in turn (order reversed every other round), so that a burst of load lands on
-    every extractor alike: ms per page is the best pass, the ratio the median of the rounds'."""
-    outputs = {name: [extract(page) for page in pages] for name, extract in extractors}  # warm
+def measure(extractors: list[tuple[str, Extractor]], sets: list[DevSet],
+            repeat: int) -> list[Run]:
+    """Each extractor's outputs, then ``repeat`` timed rounds of one pass of each over every
+    page, in turn, so that a burst of load lands on every extractor alike."""
+    pages = [page for dev in sets for page in dev.pages]
+    outputs = {name: {dev.name: [extract(page) for page in dev.pages] for dev in sets}
+               for name, extract in extractors}  # also the warm-up
     times: dict[str, list[float]] = {name: [] for name, _ in extractors}
     for round_ in range(repeat):
         for name, extract in extractors if round_ % 2 == 0 else extractors[::-1]:
@@ -168,47 +117,85 @@ def measure(extractors: list[tuple[str, Callable[[Page], Output]]], pages: list[
                 extract(page)
             times[name].append(time.process_time() - start)
     base = times[extractors[0][0]]
-    results = []
-    for name, _ in extractors:
-        pairs = list(zip(pages, outputs[name], strict=True))
-        p, r, f1 = body_scores([tp_fp_fn(page.body, out.body) for page, out in pairs])
-        dated = [(page, out) for page, out in pairs if page.day]
-        right = sum(1 for page, out in dated if day_of(out.date) == page.day)
-        ratio = statistics.median(t / b for t, b in zip(times[name], base, strict=True))
-        results.append(Result(name, p, r, f1, right, len(dated),
-                              min(times[name]) / len(pages) * 1000, ratio))
-    return results
+    return [Run(name, outputs[name], min(times[name]) / len(pages) * 1000,
+                statistics.median(t / b for t, b in zip(times[name], base, strict=True)))
+            for name, _ in extractors]
 
 
-def table(results: list[Result], pages: int) -> str:
-    lines = ["| extractor | body P | body R | body F1 | date day right | ms/page | "
-             "time vs this project |", "|---|---|---|---|---|---|---|"]
-    for res in results:
-        lines.append(
-            f"| {res.name} | {res.precision:.3f} | {res.recall:.3f} | {res.f1:.3f} | "
-            f"{res.date_right}/{res.date_total} ({res.date_right / max(res.date_total, 1):.0%}) | "
-            f"{res.ms_per_page:.1f} | {res.ratio:.1f}x |")
-    lines.append(f"\n{pages} pages; {platform.processor() or platform.machine()}, "
-                 f"Python {platform.python_version()}, one core.")
-    return "\n".join(lines)
+def _share(right: int, total: int) -> str:
+    return f"{right / total:.2f}" if total else "-"
+
+
+def tables(runs: list[Run], sets: list[DevSet]) -> str:
+    """One table per set, scored as the set's README says, and the speed table."""
+    by_name = {dev.name: dev for dev in sets}
+    out: list[str] = []
+    if "zh-portal" in by_name:
+        pages = by_name["zh-portal"].pages
+        out += [f"### zh-portal-dev ({len(pages)} Chinese portal articles)", "",
+                "| extractor | title exact | day | time | 来源 | body start | body end | "
+                "length 0.8-1.25 |", "|---|---|---|---|---|---|---|---|"]
+        for run in runs:
+            fields = devsets.score_portal(pages, run.outputs["zh-portal"])
+            out.append(f"| {run.name} | " + " | ".join(_share(*fields[key]) for key in (
+                "title", "day", "time", "source", "start", "end", "length")) + " |")
+        out.append("")
+    if "zh-content" in by_name:
+        pages = by_name["zh-content"].pages
+        out += [f"### zh-content-dev ({len(pages)} Chinese pages)", "",
+                "| extractor | body P | body R | body F1 | day right |", "|---|---|---|---|---|"]
+        for run in runs:
+            p, r, f1 = devsets.body_f1(pages, run.outputs["zh-content"])
+            right, total = devsets.content_days(pages, run.outputs["zh-content"])
+            out.append(f"| {run.name} | {p:.3f} | {r:.3f} | {f1:.3f} | {right}/{total} "
+                       f"({_share(right, total)}) |")
+        out.append("")
+    if "htmldate" in by_name:
+        pages = by_name["htmldate"].pages
+        out += [f"### htmldate's set ({len(pages)} pages, scored as its tests/evaluation.py)",
+                "", "| extractor | day accuracy | precision | recall | F1 |",
+                "|---|---|---|---|---|"]
+        for run in runs:
+            s = devsets.score_dates(pages, run.outputs["htmldate"])
+            out.append(f"| {run.name} | {s['day']:.3f} | {s['precision']:.3f} | "
+                       f"{s['recall']:.3f} | {s['f1']:.3f} |")
+        out.append("")
+    if "trafilatura" in by_name:
+        pages = by_name["trafilatura"].pages
+        out += [f"### trafilatura's set ({len(pages)} pages, scored as its tests/evaluate.py)",
+                "", "| extractor | precision | recall | accuracy | F1 |", "|---|---|---|---|---|"]
+        for run in runs:
+            s = devsets.score_texts(pages, run.outputs["trafilatura"])
+            out.append(f"| {run.name} | {s['precision']:.3f} | {s['recall']:.3f} | "
+                       f"{s['accuracy']:.3f} | {s['f1']:.3f} |")
+        out.append("")
+    total = sum(len(dev.pages) for dev in sets)
+    out += [f"### Speed ({total} pages, every set)", "",
+            "| extractor | ms/page | time vs this project |", "|---|---|---|"]
+    out += [f"| {run.name} | {run.ms_per_page:.1f} | {run.ratio:.1f}x |" for run in runs]
+    out.append(f"\n{platform.processor() or platform.machine()}, Python "
+               f"{platform.python_version()}, one core.")
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.extraction", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", type=Path,
-                        default=Path("../shared/data/zh-content-dev"))
+    parser.add_argument("data", nargs="?", type=Path, default=Path("../shared/data"))
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, help="also write the table (markdown) here")
+    parser.add_argument("--out", type=Path, help="also write the tables (markdown) here")
     parser.add_argument("--only-project", action="store_true",
-                        help="skip trafilatura and GNE (no bench extras needed)")
+                        help="skip the peers (no bench extras needed)")
     args = parser.parse_args(argv)
-    pages = load(args.data)
-    extractors: list[tuple[str, Callable[[Page], Output]]] = [("this project", project)]
+    logging.disable(logging.WARNING)  # the peers log per page
+    sets = devsets.load(args.data)
+    if not sets:
+        print(f"no labelled sets under {args.data}", file=sys.stderr)
+        return 2
+    extractors: list[tuple[str, Extractor]] = [("this project", project)]
     if not args.only_project:
         extractors += [(name, factory()) for name, factory in OTHERS]
-    results = measure(extractors, pages, args.repeat)
-    text = table(results, len(pages))
+    text = tables(measure(extractors, sets, args.repeat), sets)
     print(text)
     if args.out:
         command = "python -m bench.extraction " + " ".join(sys.argv[1:])

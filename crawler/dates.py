@@ -189,6 +189,6 @@ def page_date(html: str, url: str | None = None) -> str | None:
     try:
         found = htmldate_find(html, url=url, original_date=True, extensive_search=True,
                               outputformat="%Y-%m-%d")
-    except Exception:
+    except Exception:  # a library's failure on one page is no date, never a crash
         return None
     return found if isinstance(found, str) and _YEAR_RE.match(found) else None

@@ -127,3 +127,25 @@ def test_boxes_inside_and_after_the_article_are_not_its_text() -> None:
     assert "First sentence 1" in text and "Second sentence 3" in text
     assert "Related" not in text and "Another story" not in text
     assert "twenty years" not in text and "email address" not in text
+
+
+def test_a_one_paragraph_article_after_a_stray_end_tag_beats_the_footer() -> None:
+    page = ("<html><head><title>Inspectors find faults at half the plants | News</title></head>"
+            "<body><div id='top'><a href='/'>Home</a></div></html>"  # templates glued together
+            "<h1>Inspectors find faults at half the plants</h1><div class='c'><p>The inspectors "
+            "visited every plant in the region this spring, and their report lists what each one "
+            "has to change, the ministry said.</p></div><footer><p>Daily News is published by "
+            "Daily News Ltd., 1 Main Street, Springfield. All rights reserved. Reproduction "
+            "without written permission is prohibited, as is any commercial use.</p></footer>"
+            "</body></html>")
+    record = html_page(page, url="https://news.example.com/2024/05/inspect").article.to_article()
+    assert record.paragraphs == ["The inspectors visited every plant in the region this spring, "
+                                 "and their report lists what each one has to change, the "
+                                 "ministry said."]
+
+
+def test_a_date_only_a_script_writes_is_read() -> None:
+    header = '<div>发布时间：<script>showDate("2020/04/17 10:30:00");</script> 来源：本站</div>'
+    record = html_page(article(header), url="http://www.a.gov.cn/xw/content_1.htm"
+                       ).article.to_article()
+    assert record.published_at == "2020-04-17T10:30:00+08:00"

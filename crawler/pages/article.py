@@ -29,6 +29,7 @@ from crawler.pages.generic import (
     Headline,
     body_container,
     find_headline,
+    frame_lines,
     header_text,
     inside,
     labelled_source,
@@ -131,7 +132,9 @@ class ArticlePage:
         container = body_container(self.lines, spans)
         if container is None:
             return "generic", []
-        indices = inside(spans, *with_siblings(self.lines, spans, container))
+        blocks = with_siblings(self.lines, spans, container)
+        furniture = frame_lines(spans, blocks)
+        indices = [i for i in inside(spans, *blocks) if i not in furniture]
         lead = lead_lines(self.lines, indices[0], self.document.title_tag) if indices else []
         return "generic", [i for i in lead if not is_header_like(self.lines[i].text)] + indices
 
@@ -264,14 +267,13 @@ class ArticlePage:
     @cached_property
     def page_date(self) -> ParsedDate | None:
         """The date of a page whose header line shows none: htmldate's day for the whole page,
-        with the time of a date of that day the page declares; the declared publication date,
-        else the URL's, where htmldate finds none."""
+        with the time of a date of that day the page declares; where htmldate finds none, the
+        declared publication date, else the one a script writes, else the URL's."""
         url_date = date_in_url(self.url)
         declared = [*self.metadata.dates, *([url_date] if url_date else [])]
         day = self.htmldate_day
         if day is None:
-            first = self.metadata.date or url_date
-            return first
+            return self.metadata.date or self.metadata.script_date or url_date
         return next((found for found in declared if found.iso[:10] == day and "T" in found.iso),
                     next((found for found in declared if found.iso[:10] == day),
                          ParsedDate(day, day)))

@@ -31,6 +31,9 @@ _WRAPPER_RE = re.compile(rb"^\s*<text\b[^>]*?\bencoding=\"([^\"]+)\"", re.I)
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                            huge_tree=False, encoding="utf-8")
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*>")
+_STRAY_END_RE = re.compile(r"</html\s*>", re.I)
+_CONTENT_AFTER_RE = re.compile(r"<(?:body|div|p|table|h[1-6]|article|section|span|a)\b", re.I)
+_END_TAGS_RE = re.compile(r"</(?:html|body)\s*>", re.I)
 _TAG_RUN_RE = re.compile(r"(<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[^>]*>)"
                          r"(?:\s*<(?:div|span|font|table|tr|td|p|b|i|center|ul|li)\b[^>]*>){100,}")
 # Attribute nodes, not elements: libxml2 finds these several times faster; from the elements
@@ -130,6 +133,10 @@ class Document:
             cleaned = text.translate(_CONTROLS)
             if cleaned != text:
                 text, utf8 = cleaned, None
+        if (end := _STRAY_END_RE.search(text)) and _CONTENT_AFTER_RE.search(text, end.end()):
+            # libxml2 stops reading at </html>: a stray one (templates glued together) would
+            # hide the rest of the page, the article often. The tree closes both at the end.
+            text, utf8 = _END_TAGS_RE.sub("", text), None
         if "&amp;nbsp;" in text:  # a space escaped twice by the CMS prints as "&nbsp;"
             text, utf8 = text.replace("&amp;nbsp;", "&nbsp;"), None
         for char in INVISIBLE_SPACES:  # zero-width spaces become spaces: text splits on them then

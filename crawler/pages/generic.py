@@ -21,6 +21,8 @@ from crawler.pages.markers import (
     LABEL_RE,
     NOT_AN_OUTLET_RE,
     OUTLET_RE,
+    PAGE_FRAME_RE,
+    PAGE_FRAME_TAGS,
     PUNCT_RE,
     SOURCE_LABELS,
     VALUE_END_RE,
@@ -84,12 +86,19 @@ def body_container(lines: list[Line],
                    spans: dict[HtmlElement, tuple[int, int]]) -> HtmlElement | None:
     """The element holding the page's main text: paragraph votes, discounted by links."""
     votes: dict[HtmlElement, float] = defaultdict(float)
+    furniture: dict[HtmlElement, bool] = {}
     for line in lines:
         if len(line.text) - line.link_chars < MIN_BODY_LINE:
             continue  # most lines (navigation): no call at all
         points = line_points(line)
         if points:
             container = _container(line)
+            if container not in furniture:
+                parent = container.getparent()
+                furniture[container] = is_page_frame(container) or (
+                    parent is not None and parent.tag in PAGE_FRAME_TAGS)
+            if furniture[container]:
+                continue  # a footer's or a sidebar's text votes for nothing
             votes[container] += points
             parent = container.getparent()
             if parent is not None:
@@ -126,6 +135,8 @@ def with_siblings(lines: list[Line], spans: dict[HtmlElement, tuple[int, int]],
 
     def reads_as_body(element: HtmlElement) -> bool | None:
         """True: body; False: not; None: no text at all (skipped over)."""
+        if is_page_frame(element):
+            return False  # a footer, a sidebar, comments: never the article, however worded
         own = [lines[i] for i in inside(spans, element)]
         chars = sum(len(line.text) for line in own)
         links = sum(line.link_chars for line in own)
@@ -154,6 +165,25 @@ def with_siblings(lines: list[Line], spans: dict[HtmlElement, tuple[int, int]],
                 pending = 0
             i += step
     return chosen
+
+
+def is_page_frame(element: HtmlElement) -> bool:
+    """Whether an element is page furniture (a footer, a sidebar, comments) by its tag, class
+    or id: never the article's text, however it is worded."""
+    return element.tag in PAGE_FRAME_TAGS or bool(PAGE_FRAME_RE.search(
+        f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+def frame_lines(spans: dict[HtmlElement, tuple[int, int]],
+                elements: list[HtmlElement]) -> set[int]:
+    """Lines of page furniture inside the body's elements (a body block chosen wide, the
+    page's ``<body>`` itself, holds the footer too)."""
+    found: set[int] = set()
+    for element in elements:
+        for node in element.iterdescendants():
+            if isinstance(node.tag, str) and is_page_frame(node):
+                found.update(inside(spans, node))
+    return found
 
 
 def lead_lines(lines: list[Line], start: int, title_tag: str) -> list[int]:

@@ -67,9 +67,12 @@ SOURCE_CLASSES = ("source", "article-source", "source-name", "media-name", "auth
                   "rich_media_meta_nickname")
 
 # A publication time in a page's script data: "pubtime": "2019-09-07 19:02:26" (qq, toutiao).
+# Or written by a call: showDate("2020/04/17 10:00").
 SCRIPT_DATE_RE = re.compile(
-    r"""["']?(?:pubtime|pub_time|pubTime|publish_time|publishTime|publishtime|pubDate|pubdate|"""
-    r"""publish_date|publishDate|datePublished|ptime)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""")
+    r"""(?:["']?(?:pubtime|pub_time|pubTime|publish_time|publishTime|publishtime|pubDate|"""
+    r"""pubdate|publish_date|publishDate|datePublished|ptime)["']?\s*[:=]\s*|"""
+    r"""\b(?:showDate|showdate|showTime|writeDate|writedate|formatDate)\(\s*)"""
+    r"""["']([^"'\n]{8,40})["']""")
 
 # --- lines inside the body that are not body text --------------------------------------
 # An opening bracket before the editor's label is the caller's to strip.
@@ -138,6 +141,12 @@ BODY_END_RE = re.compile(
     r"abonnieren sie unseren newsletter|diesen artikel teilen|artikel teilen|gefällt mir|"
     r"like this|wie bewerten sie diesen artikel\??|相关阅读|相关新闻|延伸阅读|推荐阅读|"
     r"热门推荐|猜你喜欢|网友评论|发表评论)\W*$", re.I)
+# Blocks around an article that are never its text, by tag or by class and id.
+PAGE_FRAME_TAGS = frozenset({"footer", "nav", "aside", "menu"})
+PAGE_FRAME_RE = re.compile(
+    r"(?:^|[\s_-])(?:footer|foot|copyright|sidebar|side|comments?|reply|respond|share|social|"
+    r"newsletter|related|recommend|author-?box|bio|cookie|banner|ad|ads|advert)(?:$|[\s_-])",
+    re.I)
 # A photo credit or caption label on a line of its own (Foto: …, Credit: …).
 CREDIT_LINE_RE = re.compile(r"^(?:foto|fotos|photo|photos|credit|bild|image|quelle)\s*:", re.I)
 BREADCRUMB_LABELS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "所在位置", "当前栏目")

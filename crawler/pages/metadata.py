@@ -40,6 +40,8 @@ class Metadata:
     #: every date the page declares (publication metas, JSON-LD, ``<time>``, modification
     #: metas, publication times in script data), in that order
     dates: list[ParsedDate] = field(default_factory=list)
+    #: the publication date a script writes or holds (``showDate("…")``, ``"pubtime": "…"``)
+    script_date: ParsedDate | None = None
 
 
 def _json_ld(document: Document) -> dict[str, Any]:
@@ -68,11 +70,12 @@ def read_metadata(document: Document) -> Metadata:
     if not date_text:
         times = [t.get("datetime") for t in document.declared["time"] if t.get("datetime")]
         date_text = times[0] if times else ""
+    scripted = [found for text in SCRIPT_DATE_RE.findall(document.script_text)[:3]
+                if (found := find_date(text))]
     texts = [document.meta(*DATE_METAS), str(ld.get("datePublished") or ""),
              *(t.get("datetime") or "" for t in document.declared["time"][:3]),
-             document.meta(*MODIFIED_METAS), str(ld.get("dateModified") or ""),
-             *SCRIPT_DATE_RE.findall(document.script_text)[:3]]
-    dates = [found for text in texts if text and (found := find_date(text))]
+             document.meta(*MODIFIED_METAS), str(ld.get("dateModified") or "")]
+    dates = [found for text in texts if text and (found := find_date(text))] + scripted
     canonical = [link.get("href") or "" for link in document.declared["link"]
                  if link.get("rel") == "canonical" and link.get("href") is not None]
     return Metadata(
@@ -83,6 +86,7 @@ def read_metadata(document: Document) -> Metadata:
         channel=document.meta(*CHANNEL_METAS),
         canonical=join_url(document.url, canonical[0]) if canonical else None,
         dates=dates,
+        script_date=scripted[0] if scripted else None,
     )
 
 
