@@ -188,8 +188,10 @@ def body_f1(pages: list[Page], outputs: list[Output]) -> tuple[float, float, flo
     def recall(tp: float, fp: float, fn: float) -> float:
         return 1.0 if fp == fn == 0 else 0.0 if tp == fn == 0 else tp / (tp + fn)
 
-    p = statistics.mean(precision(*x) for x in pairs if x[0] + x[1] > 0) if pairs else 0.0
-    r = statistics.mean(recall(*x) for x in pairs if x[0] + x[2] > 0) if pairs else 0.0
+    precisions = [precision(*x) for x in pairs if x[0] + x[1] > 0]
+    recalls = [recall(*x) for x in pairs if x[0] + x[2] > 0]
+    p = statistics.mean(precisions) if precisions else 0.0
+    r = statistics.mean(recalls) if recalls else 0.0
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 

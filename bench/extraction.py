@@ -126,6 +126,11 @@ def _share(right: int, total: int) -> str:
     return f"{right / total:.2f}" if total else "-"
 
 
+def _gives(outputs: dict[str, list[Output]], field: str) -> bool:
+    """Whether an extractor gives ``field`` at all (htmldate gives dates only)."""
+    return any(getattr(out, field) for pages in outputs.values() for out in pages)
+
+
 def tables(runs: list[Run], sets: list[DevSet]) -> str:
     """One table per set, scored as the set's README says, and the speed table."""
     by_name = {dev.name: dev for dev in sets}
@@ -137,8 +142,11 @@ def tables(runs: list[Run], sets: list[DevSet]) -> str:
                 "length 0.8-1.25 |", "|---|---|---|---|---|---|---|---|"]
         for run in runs:
             fields = devsets.score_portal(pages, run.outputs["zh-portal"])
-            out.append(f"| {run.name} | " + " | ".join(_share(*fields[key]) for key in (
-                "title", "day", "time", "source", "start", "end", "length")) + " |")
+            given = {"title": "title", "day": "date", "time": "date", "source": "source",
+                     "start": "body", "end": "body", "length": "body"}
+            out.append(f"| {run.name} | " + " | ".join(
+                _share(*fields[key]) if _gives(run.outputs, given[key]) else "-"
+                for key in given) + " |")
         out.append("")
     if "zh-content" in by_name:
         pages = by_name["zh-content"].pages
@@ -147,8 +155,9 @@ def tables(runs: list[Run], sets: list[DevSet]) -> str:
         for run in runs:
             p, r, f1 = devsets.body_f1(pages, run.outputs["zh-content"])
             right, total = devsets.content_days(pages, run.outputs["zh-content"])
-            out.append(f"| {run.name} | {p:.3f} | {r:.3f} | {f1:.3f} | {right}/{total} "
-                       f"({_share(right, total)}) |")
+            body = f"{p:.3f} | {r:.3f} | {f1:.3f}" if _gives(run.outputs, "body") \
+                else "- | - | -"
+            out.append(f"| {run.name} | {body} | {right}/{total} ({_share(right, total)}) |")
         out.append("")
     if "htmldate" in by_name:
         pages = by_name["htmldate"].pages
@@ -165,6 +174,9 @@ def tables(runs: list[Run], sets: list[DevSet]) -> str:
         out += [f"### trafilatura's set ({len(pages)} pages, scored as its tests/evaluate.py)",
                 "", "| extractor | precision | recall | accuracy | F1 |", "|---|---|---|---|---|"]
         for run in runs:
+            if not _gives(run.outputs, "body"):
+                out.append(f"| {run.name} | - | - | - | - |")
+                continue
             s = devsets.score_texts(pages, run.outputs["trafilatura"])
             out.append(f"| {run.name} | {s['precision']:.3f} | {s['recall']:.3f} | "
                        f"{s['accuracy']:.3f} | {s['f1']:.3f} |")

@@ -43,6 +43,7 @@ from crawler.pages.generic import (
 from crawler.pages.lines import Line, page_lines
 from crawler.pages.markers import (
     ATTACHMENT_LINE_RE,
+    BODY_END_LINE_RE,
     BODY_END_RE,
     CREDIT_LINE_RE,
     CRUMB_SEPARATOR_RE,
@@ -354,7 +355,8 @@ class ArticlePage:
                 continue
             if (len(text) < 40 and WIDGET_RE.search(text)) or line.link_ratio > 0.6:
                 continue
-            if len(text) <= MAX_BODY_END and body.paragraphs and BODY_END_RE.match(text):
+            if body.paragraphs and ((len(text) <= MAX_BODY_END and BODY_END_RE.match(text))
+                                    or BODY_END_LINE_RE.match(text)):
                 # Related posts, an author box, comments: the article has ended, unless
                 # paragraphs of text follow (a box inside the article): then only the box goes.
                 later = [k for k in strong if k > i]

@@ -266,8 +266,8 @@ def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headlin
         line = lines[i]
         text = line.text
         size = len(text)
-        if not 4 <= size <= 160:
-            continue
+        if not 4 <= size <= 160 or _CRUMBS_RE.match(text):
+            continue  # 首页 - 新闻动态: where the page sits, never its headline
         if line.link_chars > 0.6 * size:  # a linked headline (blogs) is most of <title>, verbatim
             if size >= linked_min and text in title_tag:
                 scored.append((1.0, i))
@@ -280,15 +280,21 @@ def find_headline(lines: list[Line], title_tag: str, body_start: int) -> Headlin
         top = max(score for score, _ in scored)
         index = max(i for score, i in scored if score >= top - 0.02)
         return Headline(lines[index].text, index)
-    for i in reversed(range(max(0, body_start - 40), body_start)):
-        if lines[i].block.tag in {"h1", "h2"} and len(lines[i].text) >= 4:
-            return Headline(lines[i].text, i)
+    for tags in ({"h1", "h2"}, {"h3", "h4", "h5", "h6"}):
+        for i in reversed(range(max(0, body_start - 40), body_start)):
+            if lines[i].block.tag in tags and len(lines[i].text) >= 4 \
+                    and not _CRUMBS_RE.match(lines[i].text):
+                return Headline(lines[i].text, i)
     for i in reversed(range(max(0, body_start - 15), body_start)):
         line = lines[i]
-        if 5 <= len(line.text) <= 100 and line.link_ratio < 0.5 and _titled(line.block):
+        if 5 <= len(line.text) <= 100 and line.link_ratio < 0.5 and _titled(line.block) \
+                and not _CRUMBS_RE.match(line.text):
             return Headline(line.text, i)
     parts = [p for p in title_parts(title_tag) if len(p) >= 4]
     return Headline(max(parts, key=len), -1) if parts else None
+
+
+_CRUMBS_RE = re.compile(r"^\s*(?:首页|网站首页|主页|home)\s*(?:>>|>|»|›|→|-|/|＞|〉|—)", re.I)
 
 
 def _titled(element: HtmlElement) -> bool:

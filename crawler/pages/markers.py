@@ -140,7 +140,10 @@ BODY_END_RE = re.compile(
     r"explore further|themen in diesem artikel|join our newsletter|sign up for our newsletter|"
     r"abonnieren sie unseren newsletter|diesen artikel teilen|artikel teilen|gefällt mir|"
     r"like this|wie bewerten sie diesen artikel\??|相关阅读|相关新闻|延伸阅读|推荐阅读|"
-    r"热门推荐|猜你喜欢|网友评论|发表评论)\W*$", re.I)
+    r"热门推荐|猜你喜欢|网友评论|发表评论|最热评论|热门评论|最新评论)\W*$", re.I)
+# A keyword, tag or disclaimer line of any length: it and what follows are not the article.
+BODY_END_LINE_RE = re.compile(
+    r"^\W*(?:(?:文章)?关键[词字]|标签|tags?|特别声明|免责声明|版权声明|notice)\s*[:：]", re.I)
 # Blocks around an article that are never its text, by tag or by class and id.
 PAGE_FRAME_TAGS = frozenset({"footer", "nav", "aside", "menu"})
 PAGE_FRAME_RE = re.compile(
