@@ -16,6 +16,7 @@ DIRECTORY_INDEXES = ("index.html", "index.htm", "index.shtml", "default.html", "
                      "default.aspx", "index.php", "index.jsp", "index.asp")
 
 
+@lru_cache(maxsize=16384)  # a site's navigation links repeat on every page of a folder
 def join_url(base: str, href: str) -> str | None:
     """``href`` (page content: untrusted) resolved against ``base``; None when urllib cannot
     parse it, so that one broken link costs that link and not the page.
@@ -28,6 +29,9 @@ def join_url(base: str, href: str) -> str | None:
         if not href:  # urljoin gives ``base`` back unparsed; it parses (and refuses) the rest
             urlsplit(base)
             return base
+        if href.startswith(("http://", "https://")) and "/." not in href:
+            urlsplit(href)  # absolute, no dot segments: urljoin would give it back as it is
+            return href
         return urljoin(base, href)
     except ValueError:  # "Invalid IPv6 URL", a host that NFKC turns into "a:b" or "a/b", ...
         return None

@@ -267,9 +267,12 @@ class ArticlePage:
 
     @cached_property
     def page_date(self) -> ParsedDate | None:
-        """The date of a page whose header line shows none: htmldate's day for the whole page,
+        """The date of a page whose header line shows none: the publication time it states
+        for search engines (Open Graph, JSON-LD), else htmldate's day for the whole page,
         with the time of a date of that day the page declares; where htmldate finds none, the
         declared publication date, else the one a script writes, else the URL's."""
+        if self.metadata.published is not None:  # stated for search engines, to the minute
+            return self.metadata.published
         url_date = date_in_url(self.url)
         declared = [*self.metadata.dates, *([url_date] if url_date else [])]
         day = self.htmldate_day
@@ -540,7 +543,7 @@ class ArticlePage:
         """Whether the page is written in Chinese (a third of its title and body's letters
         at least): the unlabelled 来源 rules read Chinese sites' habits, nobody else's."""
         text = (self.title or "") + "".join(self.body.paragraphs[:5])
-        letters = sum(1 for char in text if char.isalpha())
+        letters = sum(map(str.isalpha, text))
         return letters > 0 and len(_CJK_RE.findall(text)) >= letters / 3
 
     # --- the record ----------------------------------------------------------------------

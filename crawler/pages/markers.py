@@ -66,13 +66,13 @@ SOURCE_IDS = ("source", "source_baidu", "ne_article_source", "js_name", "article
 SOURCE_CLASSES = ("source", "article-source", "source-name", "media-name", "author-name",
                   "rich_media_meta_nickname")
 
-# A publication time in a page's script data: "pubtime": "2019-09-07 19:02:26" (qq, toutiao).
-# Or written by a call: showDate("2020/04/17 10:00").
-SCRIPT_DATE_RE = re.compile(
-    r"""(?:["']?(?:pubtime|pub_time|pubTime|publish_time|publishTime|publishtime|pubDate|"""
-    r"""pubdate|publish_date|publishDate|datePublished|ptime)["']?\s*[:=]\s*|"""
-    r"""\b(?:showDate|showdate|showTime|writeDate|writedate|formatDate)\(\s*)"""
-    r"""["']([^"'\n]{8,40})["']""")
+# A publication time in a page's script data: "pubtime": "2019-09-07 19:02:26" (qq, toutiao),
+# or written by a call: showDate("2020/04/17 10:00"). The names are looked for first (a plain
+# search of the lower-cased scripts), the value read where one stands.
+SCRIPT_DATE_NAMES = ("pubtime", "pub_time", "publishtime", "publish_time", "pubdate", "pub_date",
+                     "publishdate", "publish_date", "datepublished", "ptime", "showdate",
+                     "show_date", "showtime", "writedate", "formatdate")
+SCRIPT_DATE_VALUE_RE = re.compile(r"""["']?\s*(?:[:=]|\()\s*["']([^"'\n]{8,40})["']""")
 
 # --- lines inside the body that are not body text --------------------------------------
 # An opening bracket before the editor's label is the caller's to strip.
