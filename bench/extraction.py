@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -87,11 +88,12 @@ def _gne() -> Extractor:
     return run
 
 
-# The extractors compared with this project, each a factory (ImportError without the extras).
-OTHERS: tuple[tuple[str, Callable[[], Extractor]], ...] = (
-    ("trafilatura 2.3.1", _trafilatura),
-    ("htmldate 1.x (dates only)", _htmldate),
-    ("GNE 0.4.3", _gne),
+# The extractors compared with this project, each a factory (ImportError without the extras),
+# named with the version installed.
+OTHERS: tuple[tuple[str, str, Callable[[], Extractor]], ...] = (
+    ("trafilatura", "", _trafilatura),
+    ("htmldate", " (dates only)", _htmldate),
+    ("gne", "", _gne),
 )
 
 
@@ -206,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     extractors: list[tuple[str, Extractor]] = [("this project", project)]
     if not args.only_project:
-        extractors += [(name, factory()) for name, factory in OTHERS]
+        extractors += [(f"{name} {version(name)}{note}", factory())
+                       for name, note, factory in OTHERS]
     text = tables(measure(extractors, sets, args.repeat), sets)
     print(text)
     if args.out:
