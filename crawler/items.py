@@ -39,8 +39,9 @@ class Article:
     url: str
     #: The full headline; never a list's shortened title nor the ``<title>`` site suffix.
     title: str | None = None
-    #: ISO 8601: ``2007-08-23T10:12:00+08:00`` when the page shows a time, ``2007-08-23`` when
-    #: it shows a day only; null when the page shows no publication date.
+    #: ISO 8601: ``2007-08-23T10:12:00+08:00`` when the page shows a time (the offset it
+    #: states; +08:00 on a Chinese page that states none, none on another page that states
+    #: none), ``2007-08-23`` when it shows a day only; null when it shows no publication date.
     published_at: str | None = None
     #: The publication date text exactly as shown (``2007年08月23日 10:12``); null when none.
     published_at_raw: str | None = None

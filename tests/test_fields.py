@@ -149,3 +149,12 @@ def test_a_date_only_a_script_writes_is_read() -> None:
     record = html_page(article(header), url="http://www.a.gov.cn/xw/content_1.htm"
                        ).article.to_article()
     assert record.published_at == "2020-04-17T10:30:00+08:00"
+
+
+def test_a_time_without_an_offset_is_beijing_time_only_on_a_chinese_page() -> None:
+    head = "<meta property='article:published_time' content='2019-05-06T21:30:00'>"
+    western = html_page(article("", head=head, body=WESTERN_BODY,
+                                title="Inspectors find faults at half the plants"))
+    assert western.article.to_article().published_at == "2019-05-06T21:30:00"
+    chinese = html_page(article("", head=head))
+    assert chinese.article.to_article().published_at == "2019-05-06T21:30:00+08:00"

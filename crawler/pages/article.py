@@ -538,6 +538,13 @@ class ArticlePage:
     def body_chars(self) -> int:
         return sum(len(p) for p in self.body.paragraphs)
 
+    def _stated(self, date: ParsedDate) -> str:
+        """A date's ISO form as the page states it: a time without an offset is a portal's
+        (+08:00) only on a Chinese page; elsewhere it stays a local time, with no offset."""
+        if "T" in date.iso and not self.chinese and not _OFFSET_RE.search(date.raw):
+            return date.iso[:19]
+        return date.iso
+
     @cached_property
     def chinese(self) -> bool:
         """Whether the page is written in Chinese (a third of its title and body's letters
@@ -579,7 +586,7 @@ class ArticlePage:
         article = Article(
             url=self.canonical,
             title=self.title,
-            published_at=date.iso if date else None,
+            published_at=self._stated(date) if date else None,
             published_at_raw=date.raw if date else None,
             source=pick("source", ("generic", lambda: header.source),
                         ("generic", lambda: body.source), ("generic", lambda: self.trailer_source),
@@ -606,6 +613,7 @@ class ArticlePage:
 
 MAX_BODY_END = 60  # a line that ends the body is a heading or a label, never a paragraph
 _PARTIAL_HINT_RE = re.compile(r"\d[:：]\d")  # a time: a partial date is worth looking for
+_OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$|GMT|UTC", re.I)
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TRAILER_LINES = 8  # an info box at the foot sits within this many lines of the body's end
 _SOURCE_XPATH = etree.XPath(" | ".join(
