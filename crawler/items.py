@@ -49,8 +49,9 @@ class Article:
     author: str | None = None  #: 作者 / 记者; null when none
     editor: str | None = None  #: 责任编辑, usually printed at the end of the body; null when none
     channel: str | None = None  #: the section the article belongs to (质检要闻); null when unknown
-    #: Body paragraphs in order, each once, whitespace-normalised, without editor lines,
-    #: widgets, captions or attachment lines. Empty only for photo news (``images``).
+    #: Body paragraphs in order, whitespace-normalised, without editor lines, widgets,
+    #: captions, attachment lines or repeated copies of the body or of a block of it (short
+    #: lines the text repeats on purpose stay). Empty only for photo news (``images``).
     paragraphs: list[str] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)  #: body images with captions
     attachments: list[Attachment] = field(default_factory=list)  #: linked files in the body

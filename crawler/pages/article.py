@@ -261,6 +261,16 @@ class ArticlePage:
                                                             else [])])
 
     @cached_property
+    def header_date_broken(self) -> bool:
+        """Whether the header labels a date that is none (2023-02-30, 0000-00-00, next year):
+        the page's date is then unknown, not guessed from elsewhere on it."""
+        if self.header.date is not None or not self.header_indices:
+            return False
+        text = header_text([self.lines[i] for i in self.header_indices])
+        return any(label_of(match) in DATE_LABELS and _FULL_DATE_RE.match(text, match.end())
+                   for match in LABEL_RE.finditer(text))
+
+    @cached_property
     def htmldate_day(self) -> str | None:
         """The publication day htmldate's cascade finds for the whole page."""
         return page_date(self.document.text, self.url if "://" in self.url else None)
@@ -569,7 +579,7 @@ class ArticlePage:
             return None
 
         date, date_layer = self.header_date or self.trailer_date, "generic"
-        if date is None:
+        if date is None and not self.header_date_broken:
             date = self.page_date
             date_layer = "metadata" if date in meta.dates else "generic"
         if date is not None and "T" not in date.iso:  # a day: a declared time of that day
@@ -613,6 +623,7 @@ class ArticlePage:
 
 MAX_BODY_END = 60  # a line that ends the body is a heading or a label, never a paragraph
 _PARTIAL_HINT_RE = re.compile(r"\d[:：]\d")  # a time: a partial date is worth looking for
+_FULL_DATE_RE = re.compile(r"\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$|GMT|UTC", re.I)
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 TRAILER_LINES = 8  # an info box at the foot sits within this many lines of the body's end

@@ -59,7 +59,8 @@ OUTLET_RE = re.compile(r"^[\w\u4e00-\u9fff·.&\- ]{2,20}$")
 NOT_AN_OUTLET_RE = re.compile(
     r"^(?:原创|转载|独家|首发|置顶|推荐|热门|专题|正文|首页|企鹅号|头条号|百家号|大风号|网易号|"
     r"星期.|周.|今天|昨天|前天|刚刚|\d+\s*(?:分钟|小时|天)前|优质.*|.*作者|.*人参与.*|"
-    r"打印|关闭|分享|收藏|纠错|评论|举报|浏览|点击|阅读|字号|字体|大|中|小|\d+)$")
+    r"打印|关闭|分享|收藏|纠错|评论|举报|浏览|点击|阅读|字号|字体|大|中|小|\d+|"
+    r"admin|administrator|管理员|编辑部|本站|本网)$", re.I)
 # Elements whose id or class marks the outlet (sina's ``class="source"``, WeChat's
 # ``id="js_name"``, Baidu's ``source_baidu``, 163's ``ne_article_source``).
 SOURCE_IDS = ("source", "source_baidu", "ne_article_source", "js_name", "articleSource")
@@ -143,12 +144,12 @@ BODY_END_RE = re.compile(
     r"热门推荐|猜你喜欢|网友评论|发表评论|最热评论|热门评论|最新评论)\W*$", re.I)
 # A keyword, tag or disclaimer line of any length: it and what follows are not the article.
 BODY_END_LINE_RE = re.compile(
-    r"^\W*(?:(?:文章)?关键[词字]|标签|tags?|特别声明|免责声明|版权声明|notice)\s*[:：]", re.I)
+    r"^\W*(?:(?:文章)?关键[词字]|标签|tags?|特别声明|免责声明|版权声明)\s*[:：]", re.I)
 # Blocks around an article that are never its text, by tag or by class and id.
 PAGE_FRAME_TAGS = frozenset({"footer", "nav", "aside", "menu"})
 PAGE_FRAME_RE = re.compile(
-    r"(?:^|[\s_-])(?:footer|foot|copyright|sidebar|side|comments?|reply|respond|share|social|"
-    r"newsletter|related|recommend|author-?box|bio|cookie|banner|ad|ads|advert)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:footer|foot|copyright|sidebar|comments?|reply|respond|share|social|"
+    r"newsletter|related|recommend|author-?box|cookie|banner|ad|ads|advert)(?:$|[\s_-])",
     re.I)
 # A photo credit or caption label on a line of its own (Foto: …, Credit: …).
 CREDIT_LINE_RE = re.compile(r"^(?:foto|fotos|photo|photos|credit|bild|image|quelle)\s*:", re.I)
