@@ -158,3 +158,18 @@ def test_a_time_without_an_offset_is_beijing_time_only_on_a_chinese_page() -> No
     assert western.article.to_article().published_at == "2019-05-06T21:30:00"
     chinese = html_page(article("", head=head))
     assert chinese.article.to_article().published_at == "2019-05-06T21:30:00+08:00"
+
+
+def test_a_short_line_after_the_body_stops_it_before_a_feedback_widget() -> None:
+    widget = ("<div class='btool'><div>阅读数(15878)</div><h4>不感兴趣</h4><ul>"
+              + "".join(f"<li>{reason}</li>" for reason in (
+                  "广告软文", "重复、旧闻", "文章质量差", "文字、图片、视频等展示问题", "标题夸张、文不对题",
+                  "与事实不符", "低俗色情", "欺诈或恶意营销", "疑似抄袭", "其他问题，我要吐槽"))
+              + "</ul><p>感谢您的反馈，我们将会减少此类文章的推荐</p></div>")
+    page = ("<html><head><meta charset='utf-8'><title>质量强市建设推进会召开_某某网</title></head>"
+            "<body><h1>质量强市建设推进会召开</h1><div>2020-06-05 20:35 某某网</div>"
+            f"<div class='content'><div class='article'>{BODY}</div><div class='edit'>责编：薛艺磊"
+            f"</div>{widget}</div></body></html>")
+    record = html_page(page).article.to_article()
+    assert record.editor == "薛艺磊"
+    assert not any("反馈" in p or "吐槽" in p for p in record.paragraphs)

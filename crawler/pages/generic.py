@@ -140,8 +140,10 @@ def with_siblings(lines: list[Line], spans: dict[HtmlElement, tuple[int, int]],
         own = [lines[i] for i in inside(spans, element)]
         chars = sum(len(line.text) for line in own)
         links = sum(line.link_chars for line in own)
+        if not chars:
+            return None  # no text at all: stepped over
         if chars < SKIPPED_SIBLING_CHARS and not links:
-            return None  # no text, or a caption, a credit, a subheading: neither
+            return None  # a caption, a credit, a subheading, an editor line: a gap
         return chars - links >= MIN_SIBLING_CHARS and links < 0.25 * chars \
             and any(PUNCT_RE.search(line.text) for line in own)
 
@@ -150,13 +152,16 @@ def with_siblings(lines: list[Line], spans: dict[HtmlElement, tuple[int, int]],
 
     chosen = [container]
     for step in (-1, 1):
-        i, pending = at + step, 0  # inserts stepped over since the last body block
+        i, pending = at + step, 0  # blocks stepped over since the last body block
         while 0 <= i < len(siblings):
             verdict = reads_as_body(siblings[i])
             if verdict is False:  # an insert (an ad, a teaser) may interrupt the text once
-                if pending or not small(siblings[i]):
+                if pending > 1 or not small(siblings[i]):
                     break
                 pending += 1
+            elif verdict is None:
+                if any(lines[j].text for j in inside(spans, siblings[i])):
+                    pending += 1  # a short line between: only body text goes on after it
             elif verdict:
                 if pending and not any(line_points(lines[j]) >= LEAD_POINTS
                                        for j in inside(spans, siblings[i])):
