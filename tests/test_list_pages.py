@@ -154,6 +154,8 @@ def test_json_list_apis_behind_script_only_column_pages() -> None:
                     "http://www.lw.gov.cn/gzlwwglt/gkmlpt/index")
     assert gkml is not None and gkml.url(2) == \
         "http://www.lw.gov.cn/gzlwwglt/gkmlpt/api/all/0?page=2&sid=200165"
+    quoted = api_list("", 'window._CONFIG = {"SID": "755041"}', "http://a.gov.cn/gkmlpt/index")
+    assert quoted is not None and quoted.url(1).endswith("/gkmlpt/api/all/0?page=1&sid=755041")
     assert api_list("<p>SID: 5</p>", "var SID = 5", LIST_URL) is None  # not a gkmlpt page
 
 
@@ -190,3 +192,22 @@ def test_a_jpage_without_a_total_follows_its_nextgroup_links() -> None:
     assert chained is not None and chained.total == 0
     assert chained.nextgroup == "http://www.a.gov.cn/module/jpage/dataproxy.jsp?page=1&col=1"
     assert jpage(store.format(""), LIST_URL) is None  # an empty link is the last group
+
+
+def test_list_api_requests_survive_a_cluster_queue() -> None:
+    from scrapy.utils.request import request_from_dict
+    from scrapy.utils.test import get_crawler
+
+    from crawler.cluster.queue import dumps, loads
+    from crawler.pages.pagers import ApiList, Jpage
+    from crawler.spiders.portal import PortalSpider
+
+    spider = PortalSpider.from_crawler(get_crawler(PortalSpider), start_urls="http://a.gov.cn/")
+    api = ApiList("gkmlpt-api", "http://a.gov.cn/gkmlpt/api/all/0?page={page}&sid=1", 1)
+    chain = Jpage("http://a.gov.cn/module/web/jpage/dataproxy.jsp", {"col": "1"}, 15, 3, 0,
+                  "http://a.gov.cn/module/web/jpage/dataproxy.jsp?page=1&col=1")
+    for sent in (next(spider._api_request(api, 1, "w", "c", "http://a.gov.cn/gkmlpt/index")),
+                 next(spider._jpage_get(chain, chain.nextgroup, "w", "c", LIST_URL))):
+        back = request_from_dict(loads(dumps(sent.to_dict(spider=spider))), spider=spider)
+        assert (back.url, back.callback, back.meta) == (sent.url, sent.callback, sent.meta)
+    assert Jpage(**back.meta["jpage"]) == chain

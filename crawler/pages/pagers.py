@@ -252,7 +252,7 @@ UNITBUILD_PATH = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 UNITBUILD_PAGE_SIZE = 15
 _QUERY_DATA_RE = re.compile(r"""\bquerydata\s*=\s*(["'])(.*?)\1""", re.I | re.S)
 _QUERY_PAIR_RE = re.compile(r"""['"](\w+)['"]\s*:\s*['"]([^'"]*)['"]""")
-_SID_RE = re.compile(r"""\bSID\s*[:=]\s*['"]?(\d+)""")
+_SID_RE = re.compile(r"""\bSID['"]?\s*[:=]\s*['"]?(\d+)""")
 _GKMLPT_RE = re.compile(r"^(?P<root>.*?/gkmlpt)(?:/|$)")
 _UNITBUILD_KEYS = ("webId", "pageId", "tplSetId", "pageType", "tagId", "editType")
 
