@@ -173,3 +173,9 @@ def test_a_short_line_after_the_body_stops_it_before_a_feedback_widget() -> None
     record = html_page(page).article.to_article()
     assert record.editor == "薛艺磊"
     assert not any("反馈" in p or "吐槽" in p for p in record.paragraphs)
+
+
+@pytest.mark.parametrize("header", ["<div>来源：太原晚报 2021-11-25</div>",
+                                    "<div>来源：太原晚报2021年11月25日 10:00</div>"])
+def test_a_date_after_the_source_is_not_part_of_it(header: str) -> None:
+    assert html_page(article(header)).article.to_article().source == "太原晚报"

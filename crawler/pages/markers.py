@@ -51,7 +51,8 @@ def label_of(match: re.Match[str]) -> str:
 VALUE_END_RE = re.compile(
     r"\s{2,}|[\u3000|｜丨【】\[\]<>]|\s+(?=\S*[:：])|"
     r"\s+(?:打印|关闭|分享|收藏|纠错|评论|浏览|点击|阅读|字号|字体|视力保护色)|"
-    r"\s*(?:举报|参与互动|我要评论|我有话说)"  # widgets glued to the value
+    r"\s*(?:举报|参与互动|我要评论|我有话说)|"  # widgets glued to the value
+    r"\s*(?=(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2})"  # a date after it, glued or not
 )
 # The outlet some sites print without a label beside the date (sina: ``2019年09月07日 04:04
 # 北京日报``; toutiao: ``中国网 2019-11-25 10:37``): a short name, none of these words.
