@@ -241,12 +241,7 @@ def score_dates(pages: list[Page], outputs: list[Output]) -> dict[str, float]:
             tp += 1
         else:
             fp += 1
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": precision, "recall": recall,
-            "accuracy": (tp + tn) / max(tp + fp + fn + tn, 1),
-            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "day": right / max(dated, 1)}
+    return {**_rates(tp, fp, fn, tn), "day": right / max(dated, 1)}
 
 
 def score_texts(pages: list[Page], outputs: list[Output]) -> dict[str, float]:
@@ -265,8 +260,12 @@ def score_texts(pages: list[Page], outputs: list[Output]) -> dict[str, float]:
                 fp += 1
             else:
                 tn += 1
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": precision, "recall": recall,
+    return _rates(tp, fp, fn, tn)
+
+
+def _rates(tp: int, fp: int, fn: int, tn: int) -> dict[str, float]:
+    """Precision, recall, accuracy and F1 (2tp / (2tp + fp + fn)) from the four counts."""
+    return {"precision": tp / (tp + fp) if tp + fp else 0.0,
+            "recall": tp / (tp + fn) if tp + fn else 0.0,
             "accuracy": (tp + tn) / max(tp + fp + fn + tn, 1),
             "f1": 2 * tp / max(2 * tp + fp + fn, 1)}

@@ -179,7 +179,7 @@ def day_of(value: str | None) -> str | None:
     return parsed.iso[:10] if parsed else None
 
 
-def page_date(html: str, url: str | None = None) -> str | None:
+def cascade_day(html: str, url: str | None = None) -> str | None:
     """The publication day htmldate's cascade finds in a whole page (its metadata, ``<time>``
     elements, bylines, URL, then the text), as ``YYYY-MM-DD``; None when it finds none.
     The fallback after a portal's own header line, which it cannot beat on Chinese pages and

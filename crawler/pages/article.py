@@ -15,10 +15,10 @@ from lxml import etree
 
 from crawler.dates import (
     ParsedDate,
+    cascade_day,
     date_in_url,
     day_of,
     find_date,
-    page_date,
     partial_date,
 )
 from crawler.items import Article, Attachment, Image, RelatedLink
@@ -178,8 +178,13 @@ class ArticlePage:
                         or _is_bare_date(lines[i].text)]
 
     @cached_property
+    def header_line(self) -> str:
+        """The header block's lines joined, as its labels are read."""
+        return header_text([self.lines[i] for i in self.header_indices])
+
+    @cached_property
     def header(self) -> HeaderFields:
-        return parse_header(header_text([self.lines[i] for i in self.header_indices]))
+        return parse_header(self.header_line)
 
     @cached_property
     def trailer_lines(self) -> list[Line]:
@@ -249,7 +254,7 @@ class ArticlePage:
         year from a date of that month and day the page declares, or that htmldate finds."""
         if self.header.date is not None or not self.header_indices:
             return self.header.date
-        text = header_text([self.lines[i] for i in self.header_indices])
+        text = self.header_line
         labelled = [match for match in LABEL_RE.finditer(text) if label_of(match) in DATE_LABELS]
         if not labelled and len(text) > 40:
             return None
@@ -266,31 +271,29 @@ class ArticlePage:
         the page's date is then unknown, not guessed from elsewhere on it."""
         if self.header.date is not None or not self.header_indices:
             return False
-        text = header_text([self.lines[i] for i in self.header_indices])
+        text = self.header_line
         return any(label_of(match) in DATE_LABELS and _FULL_DATE_RE.match(text, match.end())
                    for match in LABEL_RE.finditer(text))
 
     @cached_property
     def htmldate_day(self) -> str | None:
         """The publication day htmldate's cascade finds for the whole page."""
-        return page_date(self.document.text, self.url if "://" in self.url else None)
+        return cascade_day(self.document.text, self.url if "://" in self.url else None)
 
     @cached_property
     def page_date(self) -> ParsedDate | None:
         """The date of a page whose header line shows none: the publication time it states
-        for search engines (Open Graph, JSON-LD), else htmldate's day for the whole page,
-        with the time of a date of that day the page declares; where htmldate finds none, the
+        for search engines (Open Graph, JSON-LD), else htmldate's day for the whole page (as
+        a date of that day the page declares, when one is); where htmldate finds none, the
         declared publication date, else the one a script writes, else the URL's."""
         if self.metadata.published is not None:  # stated for search engines, to the minute
             return self.metadata.published
         url_date = date_in_url(self.url)
-        declared = [*self.metadata.dates, *([url_date] if url_date else [])]
         day = self.htmldate_day
         if day is None:
             return self.metadata.date or self.metadata.script_date or url_date
-        return next((found for found in declared if found.iso[:10] == day and "T" in found.iso),
-                    next((found for found in declared if found.iso[:10] == day),
-                         ParsedDate(day, day)))
+        return next((found for found in (*self.metadata.dates, url_date)
+                     if found is not None and found.iso[:10] == day), ParsedDate(day, day))
 
     @cached_property
     def related_indices(self) -> list[int]:

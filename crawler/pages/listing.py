@@ -65,6 +65,11 @@ def _pager_label(anchor: Anchor) -> str:
     return text
 
 
+def _is_next(label: str) -> bool:
+    """Whether a pager label (``_pager_label``) leads to the next page: 下一页, next, » …"""
+    return label in NEXT_PAGE_TEXTS or label.startswith(("下一页", "下页"))
+
+
 def _page_number(url: str) -> int | None:
     """The page number a paginated URL carries: ``index_3.html`` -> 3, ``?page=3`` -> 3."""
     parts = urlsplit(url)
@@ -169,8 +174,7 @@ class ListPage:
         for line in (*self.lines, *self.document.hidden_lines):
             for anchor in line.anchors:
                 label = _pager_label(anchor)
-                if (label in NEXT_PAGE_TEXTS or label.startswith(("下一页", "下页"))) \
-                        and (match := POSTBACK_RE.search(anchor.url)):
+                if _is_next(label) and (match := POSTBACK_RE.search(anchor.url)):
                     return match.group(1), match.group(2)
         return None
 
@@ -225,7 +229,7 @@ class ListPage:
         for line, anchor in self._anchors():
             text = _pager_label(anchor)
             numbered = text.isdigit() and len(text) <= 4
-            if not (numbered or text in PAGER_TEXTS or text.startswith(("下一页", "下页"))):
+            if not (numbered or text in PAGER_TEXTS or _is_next(text)):
                 continue
             if is_breadcrumb(line.text):
                 continue  # 当前位置：首页 > 栏目: the site's home, not the list's first page
@@ -251,8 +255,7 @@ class ListPage:
         own = canonical_url(self.url)
         for _, anchor in self._anchors():
             text = _pager_label(anchor)
-            if (text in NEXT_PAGE_TEXTS or text.startswith(("下一页", "下页"))) \
-                    and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host \
+            if _is_next(text) and text not in LAST_PAGE_TEXTS and host_of(anchor.url) == self.host \
                     and canonical_url(anchor.url) != own:
                 return clean_url(anchor.url)
         return None

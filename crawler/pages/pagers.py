@@ -173,6 +173,11 @@ class Jpage(NamedTuple):
     total: int  #: records in the list, 0 when the page does not say
     nextgroup: str = ""  #: absolute URL of the ``nextgroup`` link, "" when none
 
+    @property
+    def groups(self) -> int:
+        """How many groups the list's records make (the page shows the first)."""
+        return -(-self.total // (self.per_page * self.group_size))
+
     def group(self, number: int) -> tuple[str, dict[str, str]] | None:
         """The URL and form of group ``number`` (0 is the one the page shows), None past the
         last: a POST of ``startrecord``, ``endrecord``, ``perpage`` and the column."""

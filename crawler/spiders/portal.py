@@ -20,7 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler import checks
 from crawler.pages.article import is_page_link
 from crawler.pages.kinds import Page, PageKind
-from crawler.pages.listing import ListedArticle
+from crawler.pages.listing import ListedArticle, ListPage
 from crawler.pages.markers import (
     is_binary,
     looks_like_article_url,
@@ -307,9 +307,8 @@ class PortalSpider(Spider):
             self.crawler.stats.inc_value(f"lists/{listing.mechanism}")
         elif listing.unfollowed_pager:
             self._unfollowed(response.url, channel, listing.unfollowed_pager)
-        articles = [item for item in listing.articles if self._allowed(item.url)]
-        new = self._has_new(articles)
-        yield from self._entries_of_list(walk, channel, articles, new)
+        articles, new, entries = self._read_list(walk, channel, listing)
+        yield from entries
         if listing.api is not None:  # the list's pages come as JSON, one after another
             yield from self._api_request(listing.api, listing.api.first, walk, channel,
                                          response.url)
@@ -320,8 +319,7 @@ class PortalSpider(Spider):
                                            channel, response.url)
             return
         if listing.jpage is not None:  # the pager's pages come from the proxy, in groups
-            numbers = list(range(1, 1 + -(-listing.jpage.total // (
-                listing.jpage.per_page * listing.jpage.group_size))))
+            numbers = list(range(1, listing.jpage.groups))
             if self.since or self.store is not None:
                 numbers = numbers[:1] if self._walk_on(walk, articles, new, bool(numbers)) else []
             for number in numbers:
@@ -379,17 +377,20 @@ class PortalSpider(Spider):
             self.store.known(item.url) is None and self.store.skip_until(item.url) is None
             for item in articles)
 
-    def _entries_of_list(self, walk: str, channel: str | None,
-                         articles: list[ListedArticle], new: bool) -> Iterator[Request]:
-        """The articles a list page shows, in the window; a list with new ones is marked
-        incomplete in the state before any of them can become known."""
+    def _read_list(self, walk: str, channel: str | None, listing: ListPage
+                   ) -> tuple[list[ListedArticle], bool, list[Request]]:
+        """A page of list ``walk``: the articles it shows on allowed hosts, whether the state
+        knows some not (``new``), and the requests for those in the window. A list with new
+        articles is marked incomplete in the state before any of them can become known."""
+        articles = [item for item in listing.articles if self._allowed(item.url)]
+        new = self._has_new(articles)
         if self.store is not None and new:
             self.store.walk_found_new(walk)
-        for item in articles:
-            if self._in_window(item.date):
-                yield Request(item.url, callback=self.parse, errback=self.page_failed,
-                              priority=Priority.ARTICLE,
-                              meta={"channel": channel, "other_depth": 0, "source": "list"})
+        return articles, new, [
+            Request(item.url, callback=self.parse, errback=self.page_failed,
+                    priority=Priority.ARTICLE,
+                    meta={"channel": channel, "other_depth": 0, "source": "list"})
+            for item in articles if self._in_window(item.date)]
 
     def _jpage_group(self, jpage: Jpage, number: int, walk: str, channel: str | None,
                      list_url: str, *, last: bool) -> Iterator[Request]:
@@ -419,11 +420,10 @@ class PortalSpider(Spider):
         meta = response.meta
         text = response.text if isinstance(response, TextResponse) else ""
         records = datastore_records(text)
-        listing = Page.from_bytes(meta["list_url"], records_html(records)).listing
         self.crawler.stats.inc_value("lists/hanweb-jpage")
-        articles = [item for item in listing.articles if self._allowed(item.url)]
-        new = self._has_new(articles)
-        yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles, new)
+        articles, new, entries = self._read_list(meta["list_walk"], meta["channel"],
+                                                 _records_list(meta["list_url"], records))
+        yield from entries
         jpage = Jpage(**meta["jpage"])
         if not jpage.total:  # GET chain: the answer names the next group
             after = nextgroup(text, response.url)
@@ -461,10 +461,9 @@ class PortalSpider(Spider):
             logger.warning("List API answer unreadable (%s): %s", error, response.url)
             return
         self.crawler.stats.inc_value(f"lists/{api.kind}")
-        listing = Page.from_bytes(meta["list_url"], records_html(items)).listing
-        articles = [item for item in listing.articles if self._allowed(item.url)]
-        new = self._has_new(articles)
-        yield from self._entries_of_list(meta["list_walk"], meta["channel"], articles, new)
+        articles, new, entries = self._read_list(meta["list_walk"], meta["channel"],
+                                                 _records_list(meta["list_url"], items))
+        yield from entries
         size = meta["size"] or len(articles)
         read = (meta["page"] - api.first + 1) * size
         has_next = bool(articles) and (read < total if total is not None
@@ -585,6 +584,12 @@ class PortalSpider(Spider):
             return False
         variants.add(parts.query)
         return True
+
+
+def _records_list(list_url: str, records: list[str]) -> ListPage:
+    """List items a proxy or an API answered with, read as a page of the list at
+    ``list_url`` (links resolve against it, dates beside them are read)."""
+    return Page.from_bytes(list_url, records_html(records)).listing
 
 
 def _is_html(response: TextResponse) -> bool:
